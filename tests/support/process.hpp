@@ -1,0 +1,51 @@
+// Running the real binaries from end-to-end tests: a blocking run() that
+// captures stdout, stderr and the exit status, and a child handle for
+// servers that run beside the test (read their first line, signal, wait).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace prospect::test {
+
+struct run_options {
+    std::vector<std::string> env;      // extra KEY=VALUE entries
+    std::vector<std::string> unset;    // variables removed from the environment
+    std::optional<std::string> input;  // written to standard input, then closed
+    std::string cwd;                   // empty: the test's own
+};
+
+struct run_result {
+    int status = -1;  // exit status, or 128 + signal number
+    std::string out;
+    std::string err;
+};
+
+run_result run(const std::vector<std::string>& argv, const run_options& options = {});
+
+class child {
+public:
+    child(const std::vector<std::string>& argv, const run_options& options = {});
+    child(child&& other) noexcept;
+    child& operator=(child&&) = delete;
+    ~child();  // SIGKILLs and reaps a child still running
+
+    // Blocks until a whole line arrives on the child's stdout; empty at EOF.
+    std::string read_line();
+    void signal(int sig);
+    // Waits for the exit; returns the status as run_result::status does.
+    int wait();
+    // Everything the child wrote on stdout after the lines read so far (reads to EOF).
+    std::string read_rest();
+    int pid() const { return pid_; }
+
+private:
+    int pid_ = -1;
+    int out_fd_ = -1;
+    std::string pending_;
+    bool reaped_ = false;
+    int status_ = -1;
+};
+
+}  // namespace prospect::test

@@ -1,0 +1,47 @@
+#include "prospect/text/json_escape.hpp"
+
+#include <boost/json.hpp>
+#include <doctest/doctest.h>
+
+using prospect::text::append_json_string;
+
+namespace {
+std::string escaped(std::string_view s) {
+    std::string out;
+    append_json_string(out, s);
+    return out;
+}
+}  // namespace
+
+TEST_CASE("plain ASCII is quoted unchanged") {
+    CHECK(escaped("https://www.linkedin.com/in/jane") == "\"https://www.linkedin.com/in/jane\"");
+    CHECK(escaped("") == "\"\"");
+}
+
+TEST_CASE("quotes, backslashes and control characters are escaped") {
+    CHECK(escaped("a\"b\\c") == R"("a\"b\\c")");
+    CHECK(escaped("l1\nl2\r\t") == R"("l1\nl2\r\t")");
+    CHECK(escaped(std::string_view("\0\x1f", 2)) == R"("\u0000\u001f")");
+}
+
+TEST_CASE("valid UTF-8 passes through; invalid bytes become U+FFFD") {
+    CHECK(escaped("j\xC3\xB6rg") == "\"j\xC3\xB6rg\"");
+    CHECK(escaped("a\xFF" "b") == R"("a\ufffdb")");
+    CHECK(escaped("\xC3") == R"("\ufffd")");
+    CHECK(escaped("\xED\xA0\x80") == R"("\ufffd\ufffd\ufffd")");  // a surrogate
+}
+
+TEST_CASE("every output parses back with Boost.JSON to the input, for valid UTF-8") {
+    const char* samples[] = {"", "x", "\"\"", "\\", "tab\there", "\x01\x02\x7f", "caf\xC3\xA9",
+                             "\xF0\x9F\x98\x80 emoji", "</script>", "a,b;c\td"};
+    for (const char* s : samples) {
+        auto parsed = boost::json::parse(escaped(s));
+        REQUIRE(parsed.is_string());
+        CHECK(std::string(parsed.as_string()) == s);
+    }
+    // All single bytes below 0x80 and all two-byte strings of them.
+    for (int a = 0; a < 0x80; ++a) {
+        std::string s(1, static_cast<char>(a));
+        CHECK(std::string(boost::json::parse(escaped(s)).as_string()) == s);
+    }
+}
