@@ -1,0 +1,43 @@
+// The one component that writes the per-row report, for the dry run and the
+// live import alike. A file report is written to PATH.tmp and renamed into
+// place by finish(), so a reader never sees half a report.
+#pragma once
+
+#include "prospect/report/format.hpp"
+#include "prospect/report/row_result.hpp"
+
+#include <stdexcept>
+#include <string>
+
+namespace prospect::report {
+
+// A report that cannot be created or written (exit status 2 at start).
+struct report_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+class report_writer {
+public:
+    // path "-" = standard output.
+    report_writer(std::string path, format fmt);
+    report_writer(const report_writer&) = delete;
+    report_writer& operator=(const report_writer&) = delete;
+    ~report_writer();  // without finish(): the temporary file is removed
+
+    void write(const row_result& r);
+    // Flushes, syncs and renames into place. Throws report_error.
+    void finish();
+    const std::string& path() const { return path_; }
+
+private:
+    void flush();
+
+    std::string path_;
+    std::string tmp_path_;
+    format format_;
+    int fd_ = -1;
+    bool finished_ = false;
+    std::string buffer_;
+};
+
+}  // namespace prospect::report

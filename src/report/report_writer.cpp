@@ -1,0 +1,69 @@
+// Buffered writes of whole records; flushed at 64 KiB and at finish().
+#include "prospect/report/report_writer.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace prospect::report {
+namespace {
+
+constexpr std::size_t flush_threshold = 64 * 1024;
+
+std::string errno_text() { return std::strerror(errno); }
+
+}  // namespace
+
+report_writer::report_writer(std::string path, format fmt) : path_(std::move(path)), format_(fmt) {
+    if (path_ == "-") {
+        fd_ = STDOUT_FILENO;
+    } else {
+        tmp_path_ = path_ + ".tmp";
+        fd_ = ::open(tmp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd_ < 0) throw report_error("cannot create report " + tmp_path_ + ": " + errno_text());
+    }
+    buffer_.reserve(flush_threshold + 4096);
+    if (format_ == format::csv) buffer_.append(csv_header());
+}
+
+report_writer::~report_writer() {
+    if (fd_ >= 0 && fd_ != STDOUT_FILENO) {
+        ::close(fd_);
+        if (!finished_) ::unlink(tmp_path_.c_str());
+    }
+}
+
+void report_writer::write(const row_result& r) {
+    if (format_ == format::csv)
+        append_csv(buffer_, r);
+    else
+        append_jsonl(buffer_, r);
+    if (buffer_.size() >= flush_threshold) flush();
+}
+
+void report_writer::flush() {
+    std::size_t done = 0;
+    while (done < buffer_.size()) {
+        ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw report_error("cannot write report " + (tmp_path_.empty() ? path_ : tmp_path_) + ": " +
+                               errno_text());
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    buffer_.clear();
+}
+
+void report_writer::finish() {
+    flush();
+    if (fd_ == STDOUT_FILENO) return;
+    if (::fsync(fd_) != 0) throw report_error("cannot sync report " + tmp_path_ + ": " + errno_text());
+    if (::rename(tmp_path_.c_str(), path_.c_str()) != 0)
+        throw report_error("cannot rename " + tmp_path_ + " to " + path_ + ": " + errno_text());
+    finished_ = true;
+}
+
+}  // namespace prospect::report

@@ -1,0 +1,106 @@
+#include "prospect/report/format.hpp"
+
+#include <boost/json.hpp>
+#include <doctest/doctest.h>
+
+using namespace prospect::report;
+using prospect::policy::outcome;
+
+namespace {
+row_result sample() {
+    row_result r;
+    r.row = 7;
+    r.profile_url = "linkedin.com/in/Jane";
+    r.normalized_url = "https://www.linkedin.com/in/jane";
+    r.campaign_id = "8d256aa6-9b12-49a7-93ee-bf41634b5b60";
+    r.prospect_list_id = "cf33282b-b171-4d23-ae02-848499d793e4";
+    r.outcome = outcome::added;
+    r.http_status = 201;
+    r.attempts = 1;
+    return r;
+}
+std::string csv(const row_result& r) {
+    std::string out;
+    append_csv(out, r);
+    return out;
+}
+std::string cell(std::string_view s) {
+    std::string out;
+    append_csv_cell(out, s);
+    return out;
+}
+}  // namespace
+
+TEST_CASE("the CSV header has the contract's columns in order") {
+    CHECK(csv_header() ==
+          "row,profile_url,normalized_url,campaign_id,prospect_list_id,outcome,http_status,attempts,message\n");
+}
+
+TEST_CASE("a CSV record has every field, empty status when there is none") {
+    auto r = sample();
+    CHECK(csv(r) ==
+          "7,linkedin.com/in/Jane,https://www.linkedin.com/in/jane,8d256aa6-9b12-49a7-93ee-bf41634b5b60,"
+          "cf33282b-b171-4d23-ae02-848499d793e4,added,201,1,\n");
+    r.outcome = outcome::invalid;
+    r.http_status = 0;
+    r.attempts = 0;
+    r.normalized_url = "";
+    r.message = "company page, not a member profile";
+    CHECK(csv(r) ==
+          "7,linkedin.com/in/Jane,,8d256aa6-9b12-49a7-93ee-bf41634b5b60,"
+          "cf33282b-b171-4d23-ae02-848499d793e4,invalid,,0,\"company page, not a member profile\"\n");
+}
+
+TEST_CASE("CSV cells with delimiters, quotes and line breaks are quoted") {
+    CHECK(cell("plain") == "plain");
+    CHECK(cell("a,b") == "\"a,b\"");
+    CHECK(cell("say \"hi\"") == "\"say \"\"hi\"\"\"");
+    CHECK(cell("l1\nl2") == "\"l1\nl2\"");
+    CHECK(cell("l1\r\nl2") == "\"l1\r\nl2\"");
+}
+
+TEST_CASE("cells a spreadsheet would execute are neutralized") {
+    CHECK(cell("=HYPERLINK(\"http://evil\")") == "\"'=HYPERLINK(\"\"http://evil\"\")\"");
+    CHECK(cell("+1") == "\"'+1\"");
+    CHECK(cell("-2") == "\"'-2\"");
+    CHECK(cell("@SUM(A1)") == "\"'@SUM(A1)\"");
+    CHECK(cell("\tx") == "\"'\tx\"");
+    CHECK(cell("\rx") == "\"'\rx\"");
+    CHECK(cell("a=b") == "a=b");
+}
+
+TEST_CASE("a JSONL record is one JSON object with the same fields") {
+    auto r = sample();
+    r.message = "line\nbreak \"quoted\"";
+    std::string out;
+    append_jsonl(out, r);
+    REQUIRE(out.back() == '\n');
+    CHECK(out.find('\n') == out.size() - 1);
+    auto v = boost::json::parse(out).as_object();
+    CHECK(v.at("row").as_int64() == 7);
+    CHECK(v.at("profile_url").as_string() == "linkedin.com/in/Jane");
+    CHECK(v.at("normalized_url").as_string() == "https://www.linkedin.com/in/jane");
+    CHECK(v.at("campaign_id").as_string() == "8d256aa6-9b12-49a7-93ee-bf41634b5b60");
+    CHECK(v.at("prospect_list_id").as_string() == "cf33282b-b171-4d23-ae02-848499d793e4");
+    CHECK(v.at("outcome").as_string() == "added");
+    CHECK(v.at("http_status").as_int64() == 201);
+    CHECK(v.at("attempts").as_int64() == 1);
+    CHECK(v.at("message").as_string() == "line\nbreak \"quoted\"");
+}
+
+TEST_CASE("JSONL writes null for a missing status and stays valid on invalid UTF-8") {
+    auto r = sample();
+    r.http_status = 0;
+    r.profile_url = "\xFF\xFE";
+    std::string out;
+    append_jsonl(out, r);
+    auto v = boost::json::parse(out).as_object();
+    CHECK(v.at("http_status").is_null());
+    CHECK(v.at("profile_url").as_string() == "\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+TEST_CASE("report formats are named csv and jsonl") {
+    CHECK(format_from_string("csv") == format::csv);
+    CHECK(format_from_string("jsonl") == format::jsonl);
+    CHECK_FALSE(format_from_string("xml"));
+}

@@ -1,0 +1,61 @@
+#include "prospect/report/report_writer.hpp"
+
+#include "support/files.hpp"
+
+#include <doctest/doctest.h>
+#include <algorithm>
+#include <filesystem>
+
+using namespace prospect::report;
+using prospect::test::read_file;
+using prospect::test::temp_dir;
+
+TEST_CASE("a finished report replaces the file whole; an unfinished one leaves no trace") {
+    temp_dir dir;
+    auto path = dir / "leads.csv.report.csv";
+    prospect::test::write_file(path, "old report\n");
+    {
+        report_writer w(path, format::csv);
+        row_result r;
+        r.row = 2;
+        r.outcome = prospect::policy::outcome::not_sent;
+        r.message = "dry run";
+        w.write(r);
+        CHECK(read_file(path) == "old report\n");  // still the old one until finish()
+        w.finish();
+    }
+    CHECK(read_file(path) == std::string(csv_header()) + "2,,,,,not_sent,,0,dry run\n");
+    CHECK_FALSE(std::filesystem::exists(path + ".tmp"));
+
+    {
+        report_writer w(path, format::csv);
+        w.write(row_result{});
+    }
+    CHECK(read_file(path) == std::string(csv_header()) + "2,,,,,not_sent,,0,dry run\n");
+    CHECK_FALSE(std::filesystem::exists(path + ".tmp"));
+}
+
+TEST_CASE("many records are all written, across buffer flushes") {
+    temp_dir dir;
+    auto path = dir / "big.jsonl";
+    report_writer w(path, format::jsonl);
+    row_result r;
+    r.message = "a message long enough to fill the buffer several times over";
+    for (std::size_t i = 2; i < 20002; ++i) {
+        r.row = i;
+        w.write(r);
+    }
+    w.finish();
+    auto content = read_file(path);
+    CHECK(std::count(content.begin(), content.end(), '\n') == 20000);
+    CHECK(content.rfind("{\"row\":20001,", content.size() - 2) != std::string::npos);
+}
+
+TEST_CASE("a report in a missing directory is a clear error naming the path") {
+    try {
+        report_writer w("/nonexistent-dir/x.csv", format::csv);
+        FAIL("expected report_error");
+    } catch (const report_error& e) {
+        CHECK(std::string(e.what()).find("/nonexistent-dir/x.csv.tmp") != std::string::npos);
+    }
+}
