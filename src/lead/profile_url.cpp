@@ -1,0 +1,269 @@
+// One pass over the cell: scheme, authority, host, first path segments; then
+// the slug is percent-decoded into `out`, checked, and re-encoded in place.
+#include "prospect/lead/profile_url.hpp"
+
+#include "prospect/lead/cell.hpp"
+#include "prospect/text/utf8.hpp"
+
+namespace prospect::lead {
+
+namespace {
+
+constexpr std::string_view canonical_prefix = "https://www.linkedin.com/in/";
+constexpr std::string_view member_id_prefix = "ACoAA";
+
+char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool iequals(std::string_view a, std::string_view lower_b) noexcept {
+    if (a.size() != lower_b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (lower(a[i]) != lower_b[i]) return false;
+    return true;
+}
+
+bool istarts_with(std::string_view s, std::string_view lower_prefix) noexcept {
+    return s.size() >= lower_prefix.size() && iequals(s.substr(0, lower_prefix.size()), lower_prefix);
+}
+
+bool icontains(std::string_view s, std::string_view lower_needle) noexcept {
+    for (std::size_t i = 0; i + lower_needle.size() <= s.size(); ++i)
+        if (iequals(s.substr(i, lower_needle.size()), lower_needle)) return true;
+    return false;
+}
+
+int hex_value(char c) noexcept {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+bool is_scheme_char(char c) noexcept {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' ||
+           c == '-' || c == '.';
+}
+
+bool is_digits(std::string_view s) noexcept {
+    if (s.empty()) return false;
+    for (char c : s)
+        if (c < '0' || c > '9') return false;
+    return true;
+}
+
+// Splits off "scheme:" when there is one. Returns the error, if any, and
+// leaves `rest` after "scheme://" (or after a leading "//").
+std::optional<url_error> strip_scheme(std::string_view& rest, bool& had_scheme) {
+    had_scheme = false;
+    if (rest.starts_with("//")) {
+        rest.remove_prefix(2);
+        had_scheme = true;
+        return std::nullopt;
+    }
+    std::size_t end = rest.find_first_of(":/?#@");
+    if (end == std::string_view::npos || rest[end] != ':' || end == 0) return std::nullopt;
+    std::string_view scheme = rest.substr(0, end);
+    std::string_view after = rest.substr(end + 1);
+    // "linkedin.com:443/in/x" is a host and a port, not a scheme.
+    std::size_t port_end = after.find_first_of("/?#");
+    if (is_digits(after.substr(0, port_end))) return std::nullopt;
+    for (char c : scheme)
+        if (!is_scheme_char(c)) return std::nullopt;
+    if (!after.starts_with("//")) return url_error::unsupported_scheme;
+    if (!iequals(scheme, "http") && !iequals(scheme, "https")) return url_error::unsupported_scheme;
+    rest = after.substr(2);
+    had_scheme = true;
+    return std::nullopt;
+}
+
+bool is_host_label(std::string_view label) noexcept {
+    if (label.empty()) return false;
+    for (char c : label)
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'))
+            return false;
+    return true;
+}
+
+bool is_linkedin_host(std::string_view host) noexcept {
+    constexpr std::string_view apex = "linkedin.com";
+    if (host.size() < apex.size() || !iequals(host.substr(host.size() - apex.size()), apex)) return false;
+    std::string_view subdomains = host.substr(0, host.size() - apex.size());
+    if (subdomains.empty()) return true;
+    if (subdomains.back() != '.') return false;  // "evil-linkedin.com"
+    subdomains.remove_suffix(1);
+    for (;;) {
+        std::size_t dot = subdomains.find('.');
+        if (!is_host_label(subdomains.substr(0, dot))) return false;
+        if (dot == std::string_view::npos) return true;
+        subdomains.remove_prefix(dot + 1);
+    }
+}
+
+std::optional<url_error> check_authority(std::string_view authority, bool had_scheme) {
+    if (authority.find('@') != std::string_view::npos)
+        return had_scheme ? url_error::user_info : url_error::email;
+    std::string_view host = authority;
+    if (std::size_t colon = authority.rfind(':'); colon != std::string_view::npos) {
+        std::string_view port = authority.substr(colon + 1);
+        host = authority.substr(0, colon);
+        if (port != "80" && port != "443") return url_error::bad_port;
+    }
+    if (host.ends_with('.')) host.remove_suffix(1);
+    if (is_linkedin_host(host)) return std::nullopt;
+    if (iequals(host, "lnkd.in") || iequals(host, "www.lnkd.in")) return url_error::short_link;
+    if (icontains(host, "linkedin")) return url_error::lookalike_host;
+    return url_error::not_linkedin;
+}
+
+// Yields the non-empty '/'-separated segments of a path.
+struct segments {
+    std::string_view rest;
+    std::optional<std::string_view> next() noexcept {
+        while (rest.starts_with('/')) rest.remove_prefix(1);
+        if (rest.empty()) return std::nullopt;
+        std::size_t slash = rest.find('/');
+        std::string_view seg = rest.substr(0, slash);
+        rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
+        return seg;
+    }
+};
+
+std::optional<url_error> classify_page(std::string_view first) noexcept {
+    if (iequals(first, "company") || iequals(first, "showcase")) return url_error::company_page;
+    if (iequals(first, "school")) return url_error::school_page;
+    if (iequals(first, "sales")) return url_error::sales_navigator;
+    if (iequals(first, "pub")) return url_error::legacy_pub;
+    if (iequals(first, "search")) return url_error::search_page;
+    if (iequals(first, "feed") || iequals(first, "posts") || iequals(first, "pulse") || iequals(first, "embed"))
+        return url_error::feed_or_post;
+    return url_error::not_a_profile;
+}
+
+// The slug segment as written in the URL, or the reason there is none.
+std::optional<url_error> find_slug(std::string_view path, std::string_view& slug) noexcept {
+    segments segs{path};
+    auto first = segs.next();
+    if (!first) return url_error::not_a_profile;
+    if (iequals(*first, "mwlite")) {
+        first = segs.next();
+        if (!first) return url_error::not_a_profile;
+    }
+    if (!iequals(*first, "in")) return classify_page(*first);
+    auto s = segs.next();
+    if (!s) return url_error::missing_slug;
+    slug = *s;
+    return std::nullopt;
+}
+
+bool is_unreserved(unsigned char c, bool keep_upper) noexcept {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~' ||
+           (keep_upper && c >= 'A' && c <= 'Z');
+}
+
+// Appends the slug's bytes to `out`.
+std::optional<url_error> percent_decode(std::string_view slug, std::string& out) {
+    for (std::size_t i = 0; i < slug.size(); ++i) {
+        if (slug[i] != '%') {
+            out.push_back(slug[i]);
+            continue;
+        }
+        int hi = i + 2 < slug.size() ? hex_value(slug[i + 1]) : -1;
+        int lo = hi >= 0 ? hex_value(slug[i + 2]) : -1;
+        if (lo < 0) return url_error::bad_percent_encoding;
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+    }
+    return std::nullopt;
+}
+
+// Replaces out[from, end) (decoded bytes) by their canonical encoding.
+void reencode_tail(std::string& out, std::size_t from) {
+    constexpr char hex[] = "0123456789ABCDEF";
+    std::string_view decoded(out.data() + from, out.size() - from);
+    bool member_id = decoded.starts_with(member_id_prefix);
+    std::size_t encoded_size = 0;
+    for (char c : decoded) {
+        auto b = static_cast<unsigned char>(member_id ? c : lower(c));
+        encoded_size += is_unreserved(b, member_id) ? 1 : 3;
+    }
+    std::size_t decoded_size = decoded.size();
+    out.resize(from + decoded_size + encoded_size);
+    // Encoding only grows, so writing from the back never overwrites an
+    // unread decoded byte.
+    std::size_t w = out.size();
+    for (std::size_t r = from + decoded_size; r-- > from;) {
+        auto b = static_cast<unsigned char>(member_id ? out[r] : lower(out[r]));
+        if (is_unreserved(b, member_id)) {
+            out[--w] = static_cast<char>(b);
+        } else {
+            out[--w] = hex[b & 0xF];
+            out[--w] = hex[b >> 4];
+            out[--w] = '%';
+        }
+    }
+    out.erase(from, decoded_size);
+}
+
+}  // namespace
+
+std::string_view describe(url_error e) noexcept {
+    switch (e) {
+    case url_error::empty: return "empty profile URL";
+    case url_error::email: return "an e-mail address, not a LinkedIn profile URL";
+    case url_error::unsupported_scheme: return "not an http:// or https:// URL";
+    case url_error::user_info: return "URL names a user before the host (user@host): it leads to another site";
+    case url_error::bad_port: return "URL has an unexpected port (only 80 and 443 are accepted)";
+    case url_error::not_linkedin: return "not a LinkedIn URL";
+    case url_error::lookalike_host: return "host is not linkedin.com (a look-alike)";
+    case url_error::short_link: return "lnkd.in short link: cannot be resolved to a profile offline";
+    case url_error::bad_character: return "URL contains white space or control characters";
+    case url_error::company_page: return "company page, not a member profile";
+    case url_error::school_page: return "school page, not a member profile";
+    case url_error::sales_navigator:
+        return "Sales Navigator link: cannot be turned into a public profile URL offline";
+    case url_error::legacy_pub: return "legacy /pub/ URL: not a public profile URL, use the /in/ link";
+    case url_error::search_page: return "search page, not a member profile";
+    case url_error::feed_or_post: return "feed, post or article link, not a member profile";
+    case url_error::not_a_profile: return "LinkedIn page that is not a member profile (expected /in/<name>)";
+    case url_error::missing_slug: return "/in/ without a profile name";
+    case url_error::bad_percent_encoding:
+        return "bad percent-encoding in the profile name ('%' must be followed by two hex digits)";
+    case url_error::invalid_utf8: return "profile name is not valid UTF-8 once percent-decoded";
+    }
+    return "invalid profile URL";
+}
+
+std::optional<url_error> normalize_profile_url(std::string_view cell, std::string& out) {
+    out.clear();
+    std::string_view s = trim_cell(cell);
+    if (s.empty()) return url_error::empty;
+    for (char c : s)
+        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) return url_error::bad_character;
+    if (istarts_with(s, "mailto:")) return url_error::email;
+
+    bool had_scheme = false;
+    if (auto e = strip_scheme(s, had_scheme)) return e;
+    std::size_t authority_end = s.find_first_of("/?#");
+    if (auto e = check_authority(s.substr(0, authority_end), had_scheme)) return e;
+    std::string_view path;
+    if (authority_end != std::string_view::npos && s[authority_end] == '/') {
+        path = s.substr(authority_end);
+        path = path.substr(0, path.find_first_of("?#"));
+    }
+
+    std::string_view slug;
+    if (auto e = find_slug(path, slug)) return e;
+    out.append(canonical_prefix);
+    std::size_t from = out.size();
+    std::optional<url_error> error = percent_decode(slug, out);
+    std::string_view decoded(out.data() + from, out.size() - from);
+    if (!error && !text::is_valid_utf8(decoded)) error = url_error::invalid_utf8;
+    if (!error && (decoded == "." || decoded == "..")) error = url_error::missing_slug;
+    if (error) {
+        out.clear();
+        return error;
+    }
+    reencode_tail(out, from);
+    return std::nullopt;
+}
+
+}  // namespace prospect::lead
