@@ -64,6 +64,12 @@ token_bucket::clock::duration token_bucket::time_to(double missing_tokens) const
     return std::max(clock::duration(1), wait);
 }
 
+// The balance is as of last_, which a hold or a later caller may have put
+// after `now`; tokens still to come accrue only from there.
+token_bucket::clock::duration token_bucket::not_before(clock::time_point now) const noexcept {
+    return std::max(clock::duration::zero(), last_ - now);
+}
+
 token_bucket::clock::duration token_bucket::try_take(clock::time_point now) {
     if (unlimited_) return clock::duration::zero();
     advance(now);
@@ -71,7 +77,7 @@ token_bucket::clock::duration token_bucket::try_take(clock::time_point now) {
         tokens_ -= 1.0;
         return clock::duration::zero();
     }
-    return time_to(1.0 - tokens_);
+    return not_before(now) + time_to(1.0 - tokens_);
 }
 
 token_bucket::clock::duration token_bucket::reserve(clock::time_point now) {
@@ -79,13 +85,19 @@ token_bucket::clock::duration token_bucket::reserve(clock::time_point now) {
     advance(now);
     tokens_ -= 1.0;
     if (tokens_ >= -slack()) return clock::duration::zero();
-    return time_to(-tokens_);
+    return not_before(now) + time_to(-tokens_);
 }
 
 void token_bucket::cancel_reservation(clock::time_point now) {
     if (unlimited_) return;
     advance(now);
     tokens_ = std::min(burst_, tokens_ + 1.0);
+}
+
+void token_bucket::hold_until(clock::time_point at, double max_tokens) {
+    if (unlimited_) return;
+    advance(at);
+    tokens_ = std::min(tokens_, max_tokens);
 }
 
 void token_bucket::set_rate(double rate_per_second, clock::time_point now) {

@@ -29,6 +29,11 @@ public:
     // it elapsed (capped at the burst).
     void cancel_reservation(clock::time_point now);
 
+    // Caps the balance as of `at` at `max_tokens`. `at` may lie in the future
+    // (the end of a pause): calls before it see that balance and wait from
+    // `at`, so what piled up cannot leave as one burst when the pause ends.
+    void hold_until(clock::time_point at, double max_tokens);
+
     // Tokens accumulated so far are credited at the old rate up to `now`.
     void set_rate(double rate_per_second, clock::time_point now);
 
@@ -43,6 +48,7 @@ private:
     double tokens_at(clock::time_point now) const noexcept;
     void advance(clock::time_point now) noexcept;
     double slack() const noexcept;
+    clock::duration not_before(clock::time_point now) const noexcept;
     clock::duration time_to(double missing_tokens) const noexcept;
 
     double rate_;
