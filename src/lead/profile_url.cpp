@@ -5,12 +5,57 @@
 #include "prospect/lead/cell.hpp"
 #include "prospect/text/utf8.hpp"
 
+#include <array>
+
 namespace prospect::lead {
 
 namespace {
 
 constexpr std::string_view canonical_prefix = "https://www.linkedin.com/in/";
 constexpr std::string_view member_id_prefix = "ACoAA";
+
+// Byte classes, looked up once per byte: std::string_view::find_first_of
+// calls memchr once per byte per set member, which dominated the profile.
+enum byte_class : unsigned char {
+    unreserved = 1,      // a-z 0-9 - . _ ~ : literal in a canonical slug
+    upper = 2,           // A-Z: literal only in member-id slugs
+    ends_authority = 4,  // / ? #
+    ends_path = 8,       // ? #
+    ends_scheme = 16,    // : / ? # @
+    not_in_url = 32,     // white space, control bytes, DEL
+};
+
+constexpr std::array<unsigned char, 256> byte_classes = [] {
+    std::array<unsigned char, 256> t{};
+    for (int c = 'a'; c <= 'z'; ++c) t[c] |= unreserved;
+    for (int c = '0'; c <= '9'; ++c) t[c] |= unreserved;
+    for (unsigned char c : {'-', '.', '_', '~'}) t[c] |= unreserved;
+    for (int c = 'A'; c <= 'Z'; ++c) t[c] |= upper;
+    for (unsigned char c : {'/', '?', '#'}) t[c] |= ends_authority;
+    for (unsigned char c : {'?', '#'}) t[c] |= ends_path;
+    for (unsigned char c : {':', '/', '?', '#', '@'}) t[c] |= ends_scheme;
+    for (int c = 0; c <= 0x20; ++c) t[c] |= not_in_url;
+    t[0x7F] |= not_in_url;
+    return t;
+}();
+
+bool has_class(char c, byte_class k) noexcept { return (byte_classes[static_cast<unsigned char>(c)] & k) != 0; }
+
+// Index of the first byte of class `k`, or npos.
+std::size_t find_class(std::string_view s, byte_class k) noexcept {
+    for (std::size_t i = 0; i < s.size(); ++i)
+        if (has_class(s[i], k)) return i;
+    return std::string_view::npos;
+}
+
+// Raw white space or control bytes anywhere, the query included: a space
+// often means two URLs pasted into one cell. No early exit: the loop is a
+// table lookup and an OR a byte.
+bool has_bad_character(std::string_view s) noexcept {
+    unsigned char seen = 0;
+    for (char c : s) seen |= byte_classes[static_cast<unsigned char>(c)];
+    return (seen & not_in_url) != 0;
+}
 
 char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -59,12 +104,12 @@ std::optional<url_error> strip_scheme(std::string_view& rest, bool& had_scheme) 
         had_scheme = true;
         return std::nullopt;
     }
-    std::size_t end = rest.find_first_of(":/?#@");
+    std::size_t end = find_class(rest, ends_scheme);
     if (end == std::string_view::npos || rest[end] != ':' || end == 0) return std::nullopt;
     std::string_view scheme = rest.substr(0, end);
     std::string_view after = rest.substr(end + 1);
     // "linkedin.com:443/in/x" is a host and a port, not a scheme.
-    std::size_t port_end = after.find_first_of("/?#");
+    std::size_t port_end = find_class(after, ends_authority);
     if (is_digits(after.substr(0, port_end))) return std::nullopt;
     for (char c : scheme)
         if (!is_scheme_char(c)) return std::nullopt;
@@ -154,24 +199,24 @@ std::optional<url_error> find_slug(std::string_view path, std::string_view& slug
     return std::nullopt;
 }
 
-bool is_unreserved(unsigned char c, bool keep_upper) noexcept {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~' ||
-           (keep_upper && c >= 'A' && c <= 'Z');
-}
 
 // Appends the slug's bytes to `out`.
 std::optional<url_error> percent_decode(std::string_view slug, std::string& out) {
+    const std::size_t from = out.size();
+    out.resize(from + slug.size());  // decoding never grows
+    char* w = out.data() + from;
     for (std::size_t i = 0; i < slug.size(); ++i) {
         if (slug[i] != '%') {
-            out.push_back(slug[i]);
+            *w++ = slug[i];
             continue;
         }
         int hi = i + 2 < slug.size() ? hex_value(slug[i + 1]) : -1;
         int lo = hi >= 0 ? hex_value(slug[i + 2]) : -1;
         if (lo < 0) return url_error::bad_percent_encoding;
-        out.push_back(static_cast<char>(hi * 16 + lo));
+        *w++ = static_cast<char>(hi * 16 + lo);
         i += 2;
     }
+    out.resize(static_cast<std::size_t>(w - out.data()));
     return std::nullopt;
 }
 
@@ -179,21 +224,21 @@ std::optional<url_error> percent_decode(std::string_view slug, std::string& out)
 void reencode_tail(std::string& out, std::size_t from) {
     constexpr char hex[] = "0123456789ABCDEF";
     std::string_view decoded(out.data() + from, out.size() - from);
-    bool member_id = decoded.starts_with(member_id_prefix);
+    const bool member_id = decoded.starts_with(member_id_prefix);
+    // Upper-case letters are literal either way: kept in a member id,
+    // lower-cased otherwise.
+    const unsigned char literal = unreserved | upper;
     std::size_t encoded_size = 0;
-    for (char c : decoded) {
-        auto b = static_cast<unsigned char>(member_id ? c : lower(c));
-        encoded_size += is_unreserved(b, member_id) ? 1 : 3;
-    }
+    for (char c : decoded) encoded_size += (byte_classes[static_cast<unsigned char>(c)] & literal) ? 1 : 3;
     std::size_t decoded_size = decoded.size();
     out.resize(from + decoded_size + encoded_size);
     // Encoding only grows, so writing from the back never overwrites an
     // unread decoded byte.
     std::size_t w = out.size();
     for (std::size_t r = from + decoded_size; r-- > from;) {
-        auto b = static_cast<unsigned char>(member_id ? out[r] : lower(out[r]));
-        if (is_unreserved(b, member_id)) {
-            out[--w] = static_cast<char>(b);
+        auto b = static_cast<unsigned char>(out[r]);
+        if (byte_classes[b] & literal) {
+            out[--w] = member_id ? static_cast<char>(b) : lower(static_cast<char>(b));
         } else {
             out[--w] = hex[b & 0xF];
             out[--w] = hex[b >> 4];
@@ -236,18 +281,17 @@ std::optional<url_error> normalize_profile_url(std::string_view cell, std::strin
     out.clear();
     std::string_view s = trim_cell(cell);
     if (s.empty()) return url_error::empty;
-    for (char c : s)
-        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) return url_error::bad_character;
+    if (has_bad_character(s)) return url_error::bad_character;
     if (istarts_with(s, "mailto:")) return url_error::email;
 
     bool had_scheme = false;
     if (auto e = strip_scheme(s, had_scheme)) return e;
-    std::size_t authority_end = s.find_first_of("/?#");
+    std::size_t authority_end = find_class(s, ends_authority);
     if (auto e = check_authority(s.substr(0, authority_end), had_scheme)) return e;
     std::string_view path;
     if (authority_end != std::string_view::npos && s[authority_end] == '/') {
         path = s.substr(authority_end);
-        path = path.substr(0, path.find_first_of("?#"));
+        path = path.substr(0, find_class(path, ends_path));
     }
 
     std::string_view slug;

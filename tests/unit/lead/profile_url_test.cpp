@@ -193,3 +193,84 @@ TEST_CASE("normalizing a normalized URL changes nothing") {
         CHECK(twice == once);
     }
 }
+
+namespace {
+
+bool is_canonical(std::string_view url) {
+    constexpr std::string_view prefix = "https://www.linkedin.com/in/";
+    if (!url.starts_with(prefix) || url.size() == prefix.size()) return false;
+    std::string_view slug = url.substr(prefix.size());
+    const bool member_id = slug.starts_with("ACoAA");
+    auto upper_hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'); };
+    for (std::size_t i = 0; i < slug.size(); ++i) {
+        char c = slug[i];
+        if (c == '%') {
+            if (i + 2 >= slug.size() || !upper_hex(slug[i + 1]) || !upper_hex(slug[i + 2])) return false;
+            i += 2;
+        } else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+                     c == '~' || (member_id && c >= 'A' && c <= 'Z'))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+TEST_CASE("random URL-like cells: either an error or a canonical, stable URL") {
+    // Pieces people paste, glued at random: most results are errors, and
+    // those that are not must be canonical and survive a second pass.
+    const std::string_view pieces[] = {
+        "https://", "http://", "//", "www.", "uk.", "linkedin.com", "linkedin.cn", "lnkd.in", ":443", ":8080",
+        "@",        "/",       "/in/", "/IN/", "/company/", "/sales/lead/", "/mwlite", "jane", "J", "ACoAA", "%",
+        "%4",       "%41",     "%c3%b6", "%C3", "\xC3\xB6", "\xE9", "?", "#", "-", ".", "..", " ", "\t", "+",
+        "~",        "_",       "%2F", "%2e", "\xC2\xA0", "mailto:", "x", "0", ":"};
+    std::uint32_t state = 12345;  // a fixed LCG keeps the cases identical on every run
+    auto next = [&](std::uint32_t bound) {
+        state = state * 1664525u + 1013904223u;
+        return (state >> 8) % bound;
+    };
+    std::string cell, out, again;
+    std::size_t accepted = 0;
+    for (int i = 0; i < 50000; ++i) {
+        cell.clear();
+        std::uint32_t n = 1 + next(10);
+        if (next(2) == 0) cell += "linkedin.com/in/";
+        for (std::uint32_t k = 0; k < n; ++k) cell += pieces[next(std::size(pieces))];
+        auto error = normalize_profile_url(cell, out);
+        if (error) {
+            if (!out.empty()) FAIL("output left after an error for " << cell);
+            continue;
+        }
+        ++accepted;
+        if (!is_canonical(out)) FAIL(cell << " gave the non-canonical " << out);
+        if (normalize_profile_url(out, again) || again != out) FAIL(out << " is not stable");
+    }
+    CHECK(accepted > 1000);  // the generator does reach the success path
+}
+
+TEST_CASE("percent-encoding any byte of a slug changes nothing") {
+    const std::string_view slugs[] = {"jane-doe", "j\xC3\xB6rg", "\xE6\x9D\x8E\xE6\x98\x8E", "ACoAAbXyZ", "a.b_c~d",
+                                      "\xF0\x9F\x98\x80x"};
+    std::string plain, encoded, cell;
+    for (std::string_view slug : slugs) {
+        REQUIRE_FALSE(normalize_profile_url("linkedin.com/in/" + std::string(slug), plain));
+        for (unsigned mask = 0; mask < (1u << slug.size()) && mask < 4096; ++mask) {
+            cell = "https://www.linkedin.com/in/";
+            for (std::size_t i = 0; i < slug.size(); ++i) {
+                if (mask & (1u << i)) {
+                    constexpr char hex[] = "0123456789abcdef";  // lower-case escapes are fine too
+                    auto b = static_cast<unsigned char>(slug[i]);
+                    cell += '%';
+                    cell += hex[b >> 4];
+                    cell += hex[b & 15];
+                } else {
+                    cell += slug[i];
+                }
+            }
+            CAPTURE(cell);
+            REQUIRE_FALSE(normalize_profile_url(cell, encoded));
+            CHECK(encoded == plain);
+        }
+    }
+}
