@@ -1,0 +1,134 @@
+// Envelope reading with simdjson's DOM parser, kept across responses so that
+// its buffers are reused. Every path ends in a non-empty one-line message,
+// because the report must say something useful whatever a gateway sent.
+#include "prospect/net/response.hpp"
+
+#include <simdjson.h>
+
+#include <charconv>
+
+#include "prospect/text/utf8.hpp"
+
+namespace prospect::net {
+namespace {
+
+bool is_space_or_control(unsigned char c) { return c <= 0x20 || c == 0x7f; }
+
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::size_t find_nocase(std::string_view hay, std::string_view needle, std::size_t from = 0) {
+    for (std::size_t i = from; i + needle.size() <= hay.size(); ++i) {
+        std::size_t k = 0;
+        while (k < needle.size() && lower(hay[i + k]) == needle[k]) ++k;
+        if (k == needle.size()) return i;
+    }
+    return std::string_view::npos;
+}
+
+// The <title> of an HTML error page, or empty.
+std::string_view html_title(std::string_view body) {
+    std::size_t open = find_nocase(body, "<title");
+    if (open == std::string_view::npos) return {};
+    std::size_t start = body.find('>', open);
+    if (start == std::string_view::npos) return {};
+    std::size_t end = find_nocase(body, "</title", start + 1);
+    if (end == std::string_view::npos) return {};
+    return body.substr(start + 1, end - start - 1);
+}
+
+void append_status_line(std::string& out, int http_status, std::string_view reason) {
+    char digits[12];
+    auto end = std::to_chars(digits, digits + sizeof digits, http_status).ptr;
+    out.append("HTTP ").append(digits, end);
+    if (!reason.empty()) {
+        out.push_back(' ');
+        append_sanitized(out, reason, max_message_bytes);
+    }
+}
+
+}  // namespace
+
+void append_sanitized(std::string& out, std::string_view s, std::size_t limit) {
+    static constexpr std::string_view ellipsis = "...";
+    static constexpr std::string_view replacement = "\xEF\xBF\xBD";
+    const std::size_t start = out.size();
+    const std::size_t room = limit > ellipsis.size() ? limit - ellipsis.size() : 0;
+    std::size_t cut = start;  // the last piece boundary that leaves room for the ellipsis
+    bool pending_space = false;
+    for (std::size_t i = 0; i < s.size();) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if (is_space_or_control(c)) {
+            pending_space = out.size() > start;
+            ++i;
+            continue;
+        }
+        std::size_t n = c < 0x80 ? 1 : text::utf8_sequence_length(s.substr(i));
+        std::string_view piece = n == 0 ? replacement : s.substr(i, n);
+        if (out.size() - start + piece.size() + (pending_space ? 1 : 0) > limit) {
+            out.resize(cut);
+            if (limit >= ellipsis.size()) out.append(ellipsis);
+            return;
+        }
+        if (pending_space) out.push_back(' ');
+        pending_space = false;
+        out.append(piece);
+        if (out.size() - start <= room) cut = out.size();
+        i += n == 0 ? 1 : n;
+    }
+}
+
+struct envelope_parser::impl {
+    simdjson::dom::parser parser;
+    std::string scratch;  // minified non-string messages
+};
+
+envelope_parser::envelope_parser() : impl_(std::make_unique<impl>()) {}
+envelope_parser::~envelope_parser() = default;
+
+void envelope_parser::parse(int http_status, std::string_view reason, std::string_view body, api_envelope& out) {
+    out.status.clear();
+    out.message.clear();
+
+    simdjson::dom::element root;
+    if (impl_->parser.parse(body.data(), body.size()).get(root) == simdjson::SUCCESS) {
+        simdjson::dom::element message = root;
+        bool have_message = root.is_string();
+        if (root.is_object()) {
+            std::string_view status;
+            if (root["status"].get_string().get(status) == simdjson::SUCCESS)
+                append_sanitized(out.status, status, max_message_bytes);
+            have_message = root["message"].get(message) == simdjson::SUCCESS;
+        }
+        std::string_view text;
+        if (!have_message || message.is_null()) {
+            // fall back to the status line below
+        } else if (message.get_string().get(text) == simdjson::SUCCESS) {
+            append_sanitized(out.message, text, max_message_bytes);
+        } else if (simdjson::dom::array items; message.get_array().get(items) == simdjson::SUCCESS) {
+            // NestJS-style validation errors send an array of messages.
+            for (simdjson::dom::element item : items) {
+                if (out.message.size() + 2 >= max_message_bytes) break;
+                if (!out.message.empty()) out.message.append("; ");
+                if (item.get_string().get(text) != simdjson::SUCCESS) {
+                    impl_->scratch = simdjson::minify(item);
+                    text = impl_->scratch;
+                }
+                append_sanitized(out.message, text, max_message_bytes - out.message.size());
+            }
+        } else if (root.is_object()) {
+            impl_->scratch = simdjson::minify(message);
+            append_sanitized(out.message, impl_->scratch, max_message_bytes);
+        }
+    } else {
+        std::size_t first = 0;
+        while (first < body.size() && is_space_or_control(static_cast<unsigned char>(body[first]))) ++first;
+        std::string_view trimmed = body.substr(first);
+        if (!trimmed.empty() && trimmed.front() == '<')
+            append_sanitized(out.message, html_title(trimmed), max_message_bytes);
+        else
+            append_sanitized(out.message, trimmed, max_message_bytes);
+    }
+    if (out.message.empty()) append_status_line(out.message, http_status, reason);
+}
+
+}  // namespace prospect::net
