@@ -1,0 +1,28 @@
+// The four fields the importer reads from a CSV file, and how a header cell
+// is recognised as one of them (PRODUCT.md "Columns": case-insensitive,
+// ignoring spaces, '_' and '-').
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace prospect::csv {
+
+enum class field : unsigned char { url, campaign, list, move };
+inline constexpr std::size_t field_count = 4;
+
+std::string_view to_string(field f);
+// Accepts the names of to_string in any case; used by --column FIELD=HEADER.
+std::optional<field> field_from_string(std::string_view name);
+
+// The headers automatic detection recognises for `f`, as PRODUCT.md writes
+// them, most specific first: when a file has several, the earliest alias wins.
+std::span<const std::string_view> header_aliases(field f);
+
+// The header's matching key: ASCII lower case without ' ', '_' and '-'.
+std::string normalize_header(std::string_view header);
+
+}  // namespace prospect::csv

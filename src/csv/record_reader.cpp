@@ -1,0 +1,482 @@
+// Record framing over a reusable buffer, and cell parsing by fast-cpp-csv-parser.
+// fccp's LineReader splits at every line break and keeps a 48 MiB buffer, so
+// we frame records ourselves (quote-aware, any record length up to the limit)
+// and give each NUL-terminated record to fccp's column chopper and unescaper.
+#include "prospect/csv/record_reader.hpp"
+
+#define CSV_IO_NO_THREAD
+#include <libfccp/csv.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace prospect::csv {
+
+struct record_reader::source {
+    virtual ~source() = default;
+    // Up to `size` bytes; 0 only at end of input.
+    virtual std::size_t read(char* into, std::size_t size) = 0;
+};
+
+namespace {
+
+class fd_source final : public record_reader::source {
+public:
+    fd_source(int fd, bool owned, std::string name) : fd_(fd), owned_(owned), name_(std::move(name)) {}
+    ~fd_source() override {
+        if (owned_) ::close(fd_);
+    }
+    std::size_t read(char* into, std::size_t size) override {
+        for (;;) {
+            ssize_t n = ::read(fd_, into, size);
+            if (n >= 0) return static_cast<std::size_t>(n);
+            if (errno != EINTR) throw input_error("cannot read " + name_ + ": " + std::strerror(errno));
+        }
+    }
+
+private:
+    int fd_;
+    bool owned_;
+    std::string name_;
+};
+
+class memory_source final : public record_reader::source {
+public:
+    explicit memory_source(std::string_view data) : data_(data) {}
+    std::size_t read(char* into, std::size_t size) override {
+        std::size_t n = std::min(size, data_.size() - at_);
+        std::memcpy(into, data_.data() + at_, n);
+        at_ += n;
+        return n;
+    }
+
+private:
+    std::string data_;
+    std::size_t at_ = 0;
+};
+
+// The first byte at or after `at` that the framing scan must look at: a
+// quote, a line break or a NUL. Eight bytes a step (the classic "has zero
+// byte" test; its lowest flagged byte is always exact), the tail one by one.
+std::size_t skip_plain_bytes(const char* b, std::size_t at, std::size_t end) {
+    constexpr std::uint64_t ones = 0x0101010101010101ull;
+    constexpr std::uint64_t highs = 0x8080808080808080ull;
+    auto zero_bytes = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
+    for (; at + 8 <= end; at += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, b + at, 8);
+        std::uint64_t hit = zero_bytes(w ^ (ones * '"')) | zero_bytes(w ^ (ones * '\n')) |
+                            zero_bytes(w ^ (ones * '\r')) | zero_bytes(w);
+        if (hit) return at + static_cast<std::size_t>(std::countr_zero(hit) / 8);
+    }
+    for (; at < end; ++at) {
+        const char c = b[at];
+        if (c == '"' || c == '\n' || c == '\r' || c == '\0') return at;
+    }
+    return end;
+}
+
+constexpr std::string_view candidate_delimiters = ",;\t";
+
+// fccp's unescape is lenient; we hold a cell that holds a quote to RFC 4180,
+// except that quotes inside an unquoted cell are read literally (`John "JJ"
+// Smith`) as long as they enclose no delimiter or line break: only then would
+// fccp and a spreadsheet disagree on where cells end.
+const char* quoting_problem(const char* b, const char* e, char sep) {
+    if (*b != '"') {
+        for (const char* p = b; p != e; ++p)
+            if (*p == sep || *p == '\n' || *p == '\r')
+                return "a quote inside an unquoted cell encloses a delimiter or line break";
+        return nullptr;
+    }
+    if (e - b < 2 || e[-1] != '"') return "text follows the closing quote";
+    for (const char* p = b + 1; p < e - 1; ++p) {
+        if (*p != '"') continue;
+        if (p + 1 < e - 1 && p[1] == '"')
+            ++p;
+        else
+            return "text follows the closing quote";
+    }
+    return nullptr;
+}
+
+using record_reader_parse_fn = int (*)(char*, std::size_t, const std::vector<signed char>&,
+                                      std::array<std::string_view, field_count>&, const char*&);
+
+template <char sep>
+using quote_policy = io::double_quote_escape<sep, '"'>;
+using trim_policy = io::trim_chars<' ', '\t'>;
+
+// Without a quote in the record there is nothing to check or unescape, and
+// the cells after the last mapped column need not be chopped.
+template <char sep, bool has_quote>
+int parse_cells(char* line, std::size_t columns, const std::vector<signed char>& field_of,
+                std::array<std::string_view, field_count>& cells, const char*& why) {
+    for (std::size_t i = 0; i < columns && line; ++i) {
+        char *b, *e;
+        io::detail::chop_next_column<quote_policy<sep>>(line, b, e);
+        trim_policy::trim(b, e);
+        if constexpr (has_quote) {
+            if (b != e && std::memchr(b, '"', static_cast<std::size_t>(e - b)) &&
+                (why = quoting_problem(b, e, sep)))
+                return static_cast<int>(i);
+        }
+        if (field_of[i] >= 0) {
+            if constexpr (has_quote) quote_policy<sep>::unescape(b, e);
+            cells[static_cast<std::size_t>(field_of[i])] = {b, static_cast<std::size_t>(e - b)};
+        }
+    }
+    return -1;
+}
+
+template <char sep>
+constexpr std::array<record_reader_parse_fn, 2> parsers{&parse_cells<sep, false>, &parse_cells<sep, true>};
+
+template <char sep>
+int parse_header(char* line, std::vector<std::string>& header, const char*& why) {
+    while (line) {
+        char *b, *e;
+        io::detail::chop_next_column<quote_policy<sep>>(line, b, e);
+        trim_policy::trim(b, e);
+        if (b != e && std::memchr(b, '"', static_cast<std::size_t>(e - b)) &&
+            (why = quoting_problem(b, e, sep)))
+            return static_cast<int>(header.size());
+        quote_policy<sep>::unescape(b, e);
+        header.emplace_back(b, e);
+    }
+    return -1;
+}
+
+std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+std::string join_aliases(field f) {
+    std::string out;
+    for (auto alias : header_aliases(f)) {
+        if (!out.empty()) out += ", ";
+        out += quoted(alias);
+    }
+    return out;
+}
+
+std::string join_header(const std::vector<std::string>& header) {
+    std::string out;
+    for (const auto& h : header) {
+        if (!out.empty()) out += ", ";
+        out += quoted(h);
+    }
+    return out;
+}
+
+}  // namespace
+
+record_reader::record_reader(const std::string& path, reader_params params)
+    : record_reader(
+          [&]() -> std::unique_ptr<source> {
+              if (params.display_name.empty())
+                  params.display_name = path == "-" ? "standard input" : path;
+              if (path == "-") return std::make_unique<fd_source>(0, false, params.display_name);
+              int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+              if (fd < 0)
+                  throw input_error("cannot open " + params.display_name + ": " + std::strerror(errno));
+              return std::make_unique<fd_source>(fd, true, params.display_name);
+          }(),
+          std::move(params)) {}
+
+record_reader record_reader::from_string(std::string_view data, reader_params params) {
+    if (params.display_name.empty()) params.display_name = "input";
+    return record_reader(std::make_unique<memory_source>(data), std::move(params));
+}
+
+record_reader::record_reader(std::unique_ptr<source> src, reader_params&& params)
+    : source_(std::move(src)), params_(std::move(params)) {
+    params_.read_chunk_bytes = std::max<std::size_t>(params_.read_chunk_bytes, 1);
+    capacity_ = params_.read_chunk_bytes;
+    buf_ = std::make_unique<char[]>(capacity_ + 1);
+    read_header();
+}
+
+record_reader::record_reader(record_reader&&) noexcept = default;
+record_reader& record_reader::operator=(record_reader&&) noexcept = default;
+record_reader::~record_reader() = default;
+
+std::string_view record_reader::column_header(field f) const {
+    int c = column_of_[static_cast<std::size_t>(f)];
+    return c < 0 ? std::string_view{} : std::string_view{header_[static_cast<std::size_t>(c)]};
+}
+
+void record_reader::set_observer(std::function<void(std::string_view)> observer) {
+    if (started_) throw std::logic_error("record_reader::set_observer after next()");
+    observer_ = std::move(observer);
+    if (observer_ && !prelude_.empty()) observer_(prelude_);
+    std::string().swap(prelude_);
+}
+
+// Moves the unframed bytes to the front, grows the buffer for a record that
+// does not fit yet, and reads once. A record already over the limit is not
+// kept: its bytes are dropped (the count is returned) while the scan goes on
+// to find where it ends, so memory stays bounded by the limit.
+std::size_t record_reader::refill(std::size_t& record_begin, std::size_t& scan) {
+    std::size_t dropped = 0;
+    if (scan - record_begin > params_.max_record_bytes) {
+        dropped = scan - record_begin;
+        record_begin = scan;
+    }
+    if (record_begin > 0) {
+        std::memmove(buf_.get(), buf_.get() + record_begin, end_ - record_begin);
+        end_ -= record_begin;
+        scan -= record_begin;
+        record_begin = 0;
+    }
+    const std::size_t chunk = params_.read_chunk_bytes;
+    if (capacity_ - end_ < chunk) {
+        std::size_t wanted = std::max(2 * capacity_, end_ + chunk);
+        std::size_t grown = std::max(std::min(wanted, params_.max_record_bytes + 2 * chunk), end_ + chunk);
+        auto bigger = std::make_unique<char[]>(grown + 1);
+        std::memcpy(bigger.get(), buf_.get(), end_);
+        buf_ = std::move(bigger);
+        capacity_ = grown;
+    }
+    std::size_t n = source_->read(buf_.get() + end_, std::min(chunk, capacity_ - end_));
+    if (n == 0) {
+        eof_ = true;
+        return dropped;
+    }
+    std::string_view fresh(buf_.get() + end_, n);
+    if (observer_)
+        observer_(fresh);
+    else if (!started_)
+        prelude_.append(fresh);
+    bytes_read_ += n;
+    end_ += n;
+    return dropped;
+}
+
+// One spreadsheet row: a record (its line breaks inside quotes included) up
+// to an unquoted LF, CRLF or lone CR, or to the end of the input.
+bool record_reader::next_frame(frame& f) {
+    f = frame{};
+    std::size_t begin = pos_;
+    std::size_t scan = pos_;
+    std::uint64_t dropped = 0;
+    bool in_quotes = false;
+    for (;;) {
+        const char* b = buf_.get();
+        while (scan < end_) {
+            scan = skip_plain_bytes(b, scan, end_);
+            if (scan == end_) break;
+            const char c = b[scan];
+            if (c == '"') {
+                f.has_quote = true;
+                in_quotes = !in_quotes;
+            } else if (c == '\0') {
+                f.has_nul = true;
+            } else if (!in_quotes) {
+                std::size_t terminator = 1;
+                if (c == '\r') {
+                    if (scan + 1 == end_ && !eof_) break;  // a LF may follow in the next read
+                    if (scan + 1 < end_ && b[scan + 1] == '\n') terminator = 2;
+                }
+                f.begin = begin;
+                f.size = scan - begin;
+                f.total = dropped + f.size;
+                pos_ = scan + terminator;
+                ++rows_;
+                return true;
+            }
+            ++scan;
+        }
+        if (scan == end_ && eof_) {
+            if (begin == end_ && dropped == 0) {
+                pos_ = end_;
+                return false;
+            }
+            f.begin = begin;
+            f.size = end_ - begin;
+            f.total = dropped + f.size;
+            f.unterminated = in_quotes;
+            pos_ = end_;
+            ++rows_;
+            return true;
+        }
+        dropped += refill(begin, scan);
+    }
+}
+
+bool record_reader::is_blank(const frame& f, std::string_view delimiters) const {
+    if (f.total != f.size) return false;
+    const char* b = buf_.get() + f.begin;
+    for (std::size_t i = 0; i < f.size; ++i)
+        if (b[i] != ' ' && b[i] != '\t' && delimiters.find(b[i]) == std::string_view::npos)
+            return false;
+    return true;
+}
+
+void record_reader::read_header() {
+    const std::string& name = params_.display_name;
+    if (params_.delimiter) {
+        switch (*params_.delimiter) {
+        case ',': parse_ = parsers<','>; break;
+        case ';': parse_ = parsers<';'>; break;
+        case '\t': parse_ = parsers<'\t'>; break;
+        case '|': parse_ = parsers<'|'>; break;
+        default: throw input_error("unsupported delimiter '" + std::string(1, *params_.delimiter) +
+                                   "': use ',', ';', tab or '|'");
+        }
+    }
+
+    std::size_t none = 0;
+    while (end_ < 3 && !eof_) refill(none, none);
+    const auto* u = reinterpret_cast<const unsigned char*>(buf_.get());
+    if (end_ >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF)))
+        throw input_error(name + " is UTF-16 encoded: save it as CSV UTF-8");
+    if (end_ >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) pos_ = 3;
+    while (pos_ == end_ && !eof_) {
+        std::size_t scan = end_;
+        refill(pos_, scan);
+    }
+    if (pos_ == end_) throw input_error(name + " is empty");
+
+    const std::string_view blank_delimiters =
+        params_.delimiter ? std::string_view(&*params_.delimiter, 1) : candidate_delimiters;
+    frame f;
+    do {
+        if (!next_frame(f)) throw input_error(name + " has no header row (it holds only blank lines)");
+    } while (is_blank(f, blank_delimiters));
+    header_row_ = rows_;
+    const std::string where = name + " row " + std::to_string(header_row_) + " (the header)";
+    if (f.unterminated) throw input_error(where + ": a quote never closes");
+    if (f.total > params_.max_record_bytes)
+        throw input_error(where + " is longer than " + std::to_string(params_.max_record_bytes) + " bytes");
+    if (f.has_nul) throw input_error(where + " contains a NUL byte: is this a CSV text file?");
+
+    char* line = buf_.get() + f.begin;
+    line[f.size] = '\0';
+    if (!params_.delimiter) {
+        std::array<std::size_t, 3> counts{};
+        bool in_quotes = false;
+        for (std::size_t i = 0; i < f.size; ++i) {
+            if (line[i] == '"') in_quotes = !in_quotes;
+            auto k = candidate_delimiters.find(line[i]);
+            if (!in_quotes && k != std::string_view::npos) ++counts[k];
+        }
+        auto best = std::max_element(counts.begin(), counts.end()) - counts.begin();
+        params_.delimiter = candidate_delimiters[static_cast<std::size_t>(best)];
+        parse_ = *params_.delimiter == ',' ? parsers<','>
+               : *params_.delimiter == ';' ? parsers<';'>
+                                           : parsers<'\t'>;
+    }
+    delimiter_ = *params_.delimiter;
+
+    const char* why = nullptr;
+    int bad = -1;
+    switch (delimiter_) {
+    case ',': bad = parse_header<','>(line, header_, why); break;
+    case ';': bad = parse_header<';'>(line, header_, why); break;
+    case '\t': bad = parse_header<'\t'>(line, header_, why); break;
+    case '|': bad = parse_header<'|'>(line, header_, why); break;
+    }
+    if (bad >= 0)
+        throw input_error(where + ": malformed quotes in column " + std::to_string(bad + 1) + ": " + why);
+    map_columns();
+}
+
+void record_reader::map_columns() {
+    const std::string& name = params_.display_name;
+    field_of_column_.assign(header_.size(), -1);
+    auto assign = [&](field f, std::size_t column) {
+        column_of_[static_cast<std::size_t>(f)] = static_cast<int>(column);
+        field_of_column_[column] = static_cast<signed char>(f);
+    };
+
+    for (const auto& [f, wanted] : params_.columns) {
+        const std::string option = "--column " + std::string(to_string(f)) + "=" + wanted;
+        if (has_column(f)) throw input_error(option + ": " + std::string(to_string(f)) + " is mapped twice");
+        auto it = std::find(header_.begin(), header_.end(), wanted);
+        if (it == header_.end()) {
+            const std::string key = normalize_header(wanted);
+            it = std::find_if(header_.begin(), header_.end(),
+                              [&](const std::string& h) { return normalize_header(h) == key; });
+        }
+        if (it == header_.end())
+            throw input_error(option + ": " + name + " has no column " + quoted(wanted) +
+                              " (its header: " + join_header(header_) + ")");
+        auto column = static_cast<std::size_t>(it - header_.begin());
+        if (field_of_column_[column] >= 0)
+            throw input_error(option + ": column " + quoted(wanted) + " is already mapped to " +
+                              std::string(to_string(static_cast<field>(field_of_column_[column]))));
+        assign(f, column);
+    }
+
+    std::vector<std::string> keys;
+    keys.reserve(header_.size());
+    for (const auto& h : header_) keys.push_back(normalize_header(h));
+    for (std::size_t i = 0; i < field_count; ++i) {
+        const auto f = static_cast<field>(i);
+        if (has_column(f)) continue;
+        for (auto alias : header_aliases(f)) {
+            const std::string key = normalize_header(alias);
+            auto it = std::find(keys.begin(), keys.end(), key);
+            while (it != keys.end() && field_of_column_[static_cast<std::size_t>(it - keys.begin())] >= 0)
+                it = std::find(it + 1, keys.end(), key);
+            if (it != keys.end()) {
+                assign(f, static_cast<std::size_t>(it - keys.begin()));
+                break;
+            }
+        }
+    }
+    for (int c : column_of_) needed_columns_ = std::max(needed_columns_, static_cast<std::size_t>(c + 1));
+    if (!has_column(field::url))
+        throw input_error(name + ": no profile URL column; looked for the headers " + join_aliases(field::url) +
+                          " (case, spaces, '_' and '-' ignored); its header: " + join_header(header_) +
+                          "; name the column with --column url=HEADER");
+}
+
+bool record_reader::next(record& out) {
+    if (!started_) {
+        started_ = true;
+        std::string().swap(prelude_);
+    }
+    const std::string_view delimiters(&delimiter_, 1);
+    frame f;
+    while (next_frame(f)) {
+        if (is_blank(f, delimiters)) continue;
+        out.row = rows_;
+        out.cells = {};
+        out.error = {};
+        if (f.unterminated) {
+            error_ = "a quote opened in this row never closes (the row runs to the end of the file)";
+        } else if (f.total > params_.max_record_bytes) {
+            error_ = "row is " + std::to_string(f.total) + " bytes long, over the limit of " +
+                     std::to_string(params_.max_record_bytes) + " bytes";
+        } else if (f.has_nul) {
+            error_ = "row contains a NUL byte";
+        } else {
+            char* line = buf_.get() + f.begin;
+            line[f.size] = '\0';
+            const char* why = nullptr;
+            int bad = -1;
+            try {
+                bad = f.has_quote ? parse_[1](line, field_of_column_.size(), field_of_column_, out.cells, why)
+                                  : parse_[0](line, needed_columns_, field_of_column_, out.cells, why);
+                if (bad < 0) return true;
+                error_ = "malformed quotes in column " + std::to_string(bad + 1) + " " +
+                         quoted(header_[static_cast<std::size_t>(bad)]) + ": " + why;
+            } catch (const io::error::base& e) {
+                // Framing leaves fccp nothing to throw on; should it ever, the row is still a value.
+                error_ = e.what();
+            }
+            out.cells = {};
+        }
+        out.error = error_;
+        return true;
+    }
+    return false;
+}
+
+}  // namespace prospect::csv
