@@ -5,8 +5,12 @@
 
 namespace prospect::lead {
 
-// `s` without leading and trailing ASCII white space and U+00A0 (no-break
-// space, which web pages paste into spreadsheets as if it were a space).
+// `s` without leading and trailing white space: ASCII white space, the
+// Unicode spaces (U+00A0 no-break, U+2000-U+200A, U+202F, U+205F, U+3000)
+// and the invisible characters that copying from web pages brings along
+// (U+200B zero-width space, U+200E/U+200F direction marks, U+2060 word
+// joiner, U+FEFF byte order mark). Kept inside a cell, they would end up
+// percent-encoded in a slug and silently denote another profile.
 std::string_view trim_cell(std::string_view s) noexcept;
 
 }  // namespace prospect::lead

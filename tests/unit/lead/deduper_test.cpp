@@ -76,3 +76,16 @@ TEST_CASE("a million distinct keys, then each of them again") {
     CHECK(d.size() == n);
     static_assert(deduper::bytes_per_entry_estimate() >= 20 && deduper::bytes_per_entry_estimate() <= 64);
 }
+
+TEST_CASE("rows written differently but meaning the same lead are duplicates") {
+    const defaults defs{parse_uuid("8d256aa6-9b12-49a7-93ee-bf41634b5b60"), parse_uuid("cf33282b-b171-4d23-ae02-848499d793e4"),
+                        false};
+    deduper d;
+    validated_row r;
+    validate({"https://www.linkedin.com/in/J%c3%b6rg/?trk=x", "", "", ""}, defs, r);
+    REQUIRE(r.valid());
+    CHECK_FALSE(d.check(r, 2));
+    validate({" uk.linkedin.com/in/jörg ", "8D256AA6-9B12-49A7-93EE-BF41634B5B60", "", "true"}, defs, r);
+    REQUIRE(r.valid());
+    CHECK(d.check(r, 3) == 2u);  // the move flag is not part of the key
+}

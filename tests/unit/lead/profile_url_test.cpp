@@ -42,6 +42,8 @@ const url_case cases[] = {
     {"https://www.linkedin.com/in/jane-doe/overlay/contact-info/?x=1", jane},
     {"  https://www.linkedin.com/in/jane-doe \t\r\n", jane},
     {"\xC2\xA0https://www.linkedin.com/in/jane-doe\xC2\xA0", jane},  // no-break spaces trimmed
+    {"\xEF\xBB\xBFlinkedin.com/in/jane-doe\xE2\x80\x8B", jane},       // BOM, zero-width space trimmed
+    {"linkedin.com/in/jane\xE2\x80\x8B-doe", "https://www.linkedin.com/in/jane%E2%80%8B-doe"},  // only at the ends
     {"//www.linkedin.com/in/jane-doe", jane},                        // scheme-relative
     {"https://www.linkedin.com:443/in/jane-doe", jane},
     {"http://linkedin.com:80/in/jane-doe", jane},
