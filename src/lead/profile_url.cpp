@@ -1,5 +1,6 @@
-// One pass over the cell: scheme, authority, host, first path segments; then
-// the slug is percent-decoded into `out`, checked, and re-encoded in place.
+// Scheme, authority and the first path segments are read off the cell as
+// views; only the slug is copied: percent-decoded into `out`, checked, then
+// re-encoded in place.
 #include "prospect/lead/profile_url.hpp"
 
 #include "prospect/lead/cell.hpp"

@@ -33,8 +33,8 @@ public:
 
     // One key costs a 20-byte slot; the table doubles when 3/4 full, so it is
     // between 3/8 and 3/4 full: 27 to 53 bytes a key, about 40 on average
-    // (40 MB for a million distinct rows; a doubling briefly holds both the
-    // old and the new table).
+    // (a million distinct rows: 2^21 slots, 40 MB; the doubling that gets
+    // there briefly holds the old table too, 60 MB at the peak).
     static constexpr std::size_t bytes_per_entry_estimate() noexcept { return 40; }
 
 private:
