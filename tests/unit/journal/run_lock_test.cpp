@@ -33,7 +33,7 @@ char read_byte(int fd) {
 
 }  // namespace
 
-TEST_CASE("holder text round-trips; incomplete text names no holder") {
+TEST_CASE("holder text round-trips and incomplete text names no holder") {
     lock_holder h{1234, "2026-11-27T10:00:00Z"};
     CHECK(parse_lock_holder(format_lock_holder(h)) == h);
     CHECK_FALSE(parse_lock_holder(""));
@@ -46,7 +46,7 @@ TEST_CASE("holder text round-trips; incomplete text names no holder") {
     CHECK(lock_held_message("/j", std::nullopt).find("holds the journal lock on /j") != std::string::npos);
 }
 
-TEST_CASE("a second lock on the same journal fails at once, naming the holder; released on close") {
+TEST_CASE("a second lock on the same journal fails at once, naming the holder, and is released on close") {
     prospect::test::temp_dir dir;
     auto journal = dir / "run.journal";
     {
@@ -59,7 +59,7 @@ TEST_CASE("a second lock on the same journal fails at once, naming the holder; r
     CHECK(prospect::test::read_file(journal + ".lock").find("started 2026-11-27T11:00:00Z") != std::string::npos);
 }
 
-TEST_CASE("a lock held by another process is refused; kill -9 of the holder releases it") {
+TEST_CASE("a lock held by another process is refused and kill -9 of the holder releases it") {
     prospect::test::temp_dir dir;
     auto journal = dir / "run.journal";
     int ready[2];
