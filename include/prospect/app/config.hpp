@@ -1,0 +1,38 @@
+// The validated configuration of one run: what the command line means once
+// every option has been checked (the raw flags never leave command_line.cpp).
+#pragma once
+
+#include "prospect/csv/record_reader.hpp"
+#include "prospect/lead/validate.hpp"
+#include "prospect/report/format.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace prospect::app {
+
+enum class verbosity { quiet, normal, verbose };
+
+struct config {
+    std::string input_path;               // "-" = standard input
+    csv::reader_params reader;            // display name, delimiter, --column mapping
+    lead::defaults defaults;              // --campaign, --list, --move-duplicates
+    bool dry_run = false;
+    bool sandbox = false;                 // import into an in-process sandbox
+    std::string report_path;              // "-" = standard output
+    report::format report_format = report::format::csv;
+    std::string journal_path;             // empty: no journal (dry run, or standard input without --journal)
+    std::string base_url = "https://api.goextrovert.com";
+    std::string api_key;                  // never logged; empty in a dry run
+    std::string ca_file;
+    int connections = 4;
+    double rate = 5;                      // requests per second
+    double burst = 4;                     // token bucket capacity
+    int max_retries = 5;
+    std::chrono::milliseconds timeout{30'000};
+    std::chrono::seconds max_throttle_wait{600};
+    app::verbosity verbosity = app::verbosity::normal;
+};
+
+}  // namespace prospect::app

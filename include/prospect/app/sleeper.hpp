@@ -1,0 +1,28 @@
+// Timed waits that a stop can cut short: every wait of the pipeline (a
+// token, a backoff, a pool pause) goes through one sleeper, so that stopping
+// the run wakes them all at once. Single-threaded: one io_context.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <unordered_set>
+
+namespace prospect::app {
+
+class sleeper {
+public:
+    explicit sleeper(boost::asio::any_io_executor ex) : executor_(std::move(ex)) {}
+
+    // Sleeps for `d`; returns false if woken early by wake_all().
+    boost::asio::awaitable<bool> sleep_for(std::chrono::steady_clock::duration d);
+    // Sleeps until wake_all() is called.
+    boost::asio::awaitable<void> wait();
+    void wake_all();
+
+private:
+    boost::asio::any_io_executor executor_;
+    std::unordered_set<boost::asio::steady_timer*> timers_;
+};
+
+}  // namespace prospect::app

@@ -1,0 +1,31 @@
+// Counting outcomes, and what the counts mean: the exit status and the
+// summary paragraph. Pure.
+#pragma once
+
+#include "prospect/policy/outcome.hpp"
+
+#include <array>
+#include <cstddef>
+#include <string>
+
+namespace prospect::app {
+
+class tally {
+public:
+    void add(policy::outcome o) { ++counts_[static_cast<std::size_t>(o)]; }
+    std::size_t count(policy::outcome o) const { return counts_[static_cast<std::size_t>(o)]; }
+    std::size_t rows() const;
+
+private:
+    std::array<std::size_t, std::size(policy::all_outcomes)> counts_{};
+};
+
+// 0 when every row is what a clean run gives (added; in a dry run: valid and
+// first of its key), else 1. A header with no rows is a clean run.
+int finished_exit_status(const tally& t, bool dry_run);
+
+// "1000 rows: 990 valid, 7 invalid, 3 duplicate" (dry run) or
+// "1000 rows: 990 added, 2 rejected, ..." (only outcomes that occurred).
+std::string describe(const tally& t, bool dry_run);
+
+}  // namespace prospect::app

@@ -1,0 +1,240 @@
+// The only translation unit that includes CLI11. Raw flags live in
+// raw_options; make_config() is where every value is checked.
+#include "prospect/app/command_line.hpp"
+
+#include "prospect/app/exit_status.hpp"
+#include "prospect/app/version.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cmath>
+#include <cstdlib>
+#include <fmt/format.h>
+#include <fstream>
+#include <sstream>
+
+namespace prospect::app {
+namespace {
+
+struct raw_options {
+    std::string input;
+    std::string campaign, list;
+    bool move_duplicates = false;
+    bool dry_run = false;
+    bool sandbox = false;
+    std::string report;
+    std::string report_format = "csv";
+    std::string base_url = "https://api.goextrovert.com";
+    std::string api_key_file;
+    std::string ca_file;
+    int connections = 4;
+    double rate = 5;
+    std::optional<double> burst;
+    int max_retries = 5;
+    double timeout = 30;
+    double max_throttle_wait = 600;
+    std::string journal;
+    std::vector<std::string> columns;
+    std::string delimiter;
+    bool quiet = false, verbose = false;
+};
+
+constexpr const char* examples = R"(Examples:
+  Rehearse against a local sandbox (no API key, nothing leaves the machine):
+    prospect-import --sandbox --campaign 8d256aa6-9b12-49a7-93ee-bf41634b5b60 \
+                    --list cf33282b-b171-4d23-ae02-848499d793e4 leads.csv
+  Validate a file without sending anything:
+    prospect-import --dry-run --campaign UUID --list UUID leads.csv
+  Import for real, key from a file only root can read, 10 requests/s:
+    prospect-import --api-key-file /etc/prospect-import/key --rate 10 \
+                    --campaign UUID --list UUID leads.csv
+  Map headers the detector does not know, European export:
+    prospect-import --column url="Profil LinkedIn" --delimiter ';' --dry-run ... leads.csv
+
+Columns recognised (case, spaces, '_' and '-' ignored):
+  url       prospectProfileUrl, profileUrl, linkedinUrl, LinkedIn URL, LinkedIn Profile,
+            LinkedIn Profile URL, Person Linkedin Url, url
+  campaign  campaignId, Campaign ID, campaign
+  list      prospectListId, Prospect List ID, listId, list
+  move      moveDuplicatedProspect, move duplicates (true/false, yes/no, 1/0)
+
+The report (CSV_FILE.report.csv by default) has one record per data row:
+  row,profile_url,normalized_url,campaign_id,prospect_list_id,outcome,http_status,attempts,message
+  outcome: added, rejected, invalid, duplicate, failed, not_sent
+
+Exit status:
+  0 every row added (dry run: every row valid)   1 some rows not added
+  2 usage or configuration error, nothing sent   3 API key refused or certificate not trusted
+  4 another run holds the journal's lock         130/143 interrupted by SIGINT/SIGTERM
+
+The API key comes from --api-key-file or the EXTROVERT_API_KEY environment
+variable, never from the command line.)";
+
+std::optional<lead::uuid> parse_uuid_option(const std::string& value, const char* option) {
+    if (value.empty()) return std::nullopt;
+    auto id = lead::parse_uuid(value);
+    if (!id)
+        throw usage_error(fmt::format("{} '{}' is not a UUID (expected 8-4-4-4-12 hexadecimal digits)", option,
+                                      value));
+    return id;
+}
+
+char parse_delimiter(const std::string& value) {
+    if (value == "tab" || value == "\\t" || value == "\t") return '\t';
+    if (value.size() == 1 && value[0] != '"' && value[0] != '\n' && value[0] != '\r') return value[0];
+    throw usage_error(fmt::format("--delimiter '{}' must be one character (or 'tab'), not a quote or line break",
+                                  value));
+}
+
+std::vector<std::pair<csv::field, std::string>> parse_columns(const std::vector<std::string>& specs) {
+    std::vector<std::pair<csv::field, std::string>> out;
+    for (const auto& spec : specs) {
+        auto eq = spec.find('=');
+        auto field = eq == std::string::npos ? std::nullopt : csv::field_from_string(spec.substr(0, eq));
+        if (!field || eq + 1 >= spec.size())
+            throw usage_error(fmt::format("--column '{}' must be FIELD=HEADER with FIELD one of url, campaign, "
+                                          "list, move",
+                                          spec));
+        out.emplace_back(*field, spec.substr(eq + 1));
+    }
+    return out;
+}
+
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+std::string trimmed(std::string s) {
+    while (!s.empty() && is_blank(s.back())) s.pop_back();
+    std::size_t start = 0;
+    while (start < s.size() && is_blank(s[start])) ++start;
+    return s.substr(start);
+}
+
+// The key never appears in a message: only where it came from.
+std::string read_api_key(const std::string& key_file) {
+    std::string key, source;
+    if (!key_file.empty()) {
+        std::ifstream in(key_file, std::ios::binary);
+        if (!in) throw usage_error(fmt::format("--api-key-file {}: cannot read it", key_file));
+        std::ostringstream ss;
+        ss << in.rdbuf();
+        key = trimmed(ss.str());
+        source = "--api-key-file " + key_file;
+    } else if (const char* env = std::getenv("EXTROVERT_API_KEY")) {
+        key = trimmed(env);
+        source = "EXTROVERT_API_KEY";
+    } else {
+        throw usage_error(
+            "no API key: set EXTROVERT_API_KEY or give --api-key-file PATH (or use --dry-run or --sandbox)");
+    }
+    if (key.empty()) throw usage_error(source + " holds an empty API key");
+    for (char c : key)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            throw usage_error(source + " holds a control character inside the API key");
+    return key;
+}
+
+config make_config(const raw_options& raw) {
+    config cfg;
+    cfg.input_path = raw.input;
+    cfg.reader.display_name = raw.input == "-" ? "standard input" : raw.input;
+    if (!raw.delimiter.empty()) cfg.reader.delimiter = parse_delimiter(raw.delimiter);
+    cfg.reader.columns = parse_columns(raw.columns);
+    cfg.defaults.campaign = parse_uuid_option(raw.campaign, "--campaign");
+    cfg.defaults.list = parse_uuid_option(raw.list, "--list");
+    cfg.defaults.move = raw.move_duplicates;
+    cfg.dry_run = raw.dry_run;
+    cfg.sandbox = raw.sandbox;
+
+    // A report for standard input goes to standard output unless --report says otherwise.
+    cfg.report_path = !raw.report.empty() ? raw.report : raw.input == "-" ? "-" : raw.input + ".report.csv";
+    auto fmt_value = report::format_from_string(raw.report_format);
+    if (!fmt_value) throw usage_error(fmt::format("--report-format '{}' must be csv or jsonl", raw.report_format));
+    cfg.report_format = *fmt_value;
+    if (!raw.journal.empty())
+        cfg.journal_path = raw.journal;
+    else if (cfg.report_path != "-")
+        cfg.journal_path = cfg.report_path + ".journal";
+
+    if (raw.connections < 1 || raw.connections > 256)
+        throw usage_error(fmt::format("--connections {} must be between 1 and 256", raw.connections));
+    if (!(raw.rate > 0) || !std::isfinite(raw.rate))
+        throw usage_error(fmt::format("--rate {} must be a positive number of requests per second", raw.rate));
+    double burst = raw.burst.value_or(raw.connections);
+    if (!(burst >= 1) || !std::isfinite(burst))
+        throw usage_error(fmt::format("--burst {} must be at least 1", burst));
+    if (raw.max_retries < 0 || raw.max_retries > 100)
+        throw usage_error(fmt::format("--max-retries {} must be between 0 and 100", raw.max_retries));
+    if (!(raw.timeout > 0) || raw.timeout > 3600)
+        throw usage_error(fmt::format("--timeout {} must be between 0 and 3600 seconds", raw.timeout));
+    if (!(raw.max_throttle_wait >= 0) || raw.max_throttle_wait > 7 * 86400)
+        throw usage_error(fmt::format("--max-throttle-wait {} must be between 0 and 604800 seconds",
+                                      raw.max_throttle_wait));
+    cfg.connections = raw.connections;
+    cfg.rate = raw.rate;
+    cfg.burst = burst;
+    cfg.max_retries = raw.max_retries;
+    cfg.timeout = std::chrono::milliseconds(static_cast<long long>(raw.timeout * 1000));
+    cfg.max_throttle_wait = std::chrono::seconds(static_cast<long long>(raw.max_throttle_wait));
+    cfg.base_url = raw.base_url;
+    cfg.ca_file = raw.ca_file;
+    cfg.verbosity = raw.quiet ? verbosity::quiet : raw.verbose ? verbosity::verbose : verbosity::normal;
+
+    if (raw.sandbox && raw.base_url != "https://api.goextrovert.com")
+        throw usage_error("--sandbox and --base-url exclude each other: --sandbox imports into a local sandbox");
+    if (!cfg.dry_run && !cfg.sandbox) cfg.api_key = read_api_key(raw.api_key_file);
+    return cfg;
+}
+
+}  // namespace
+
+parse_result parse_command_line(int argc, const char* const* argv) {
+    raw_options raw;
+    CLI::App cli{"prospect-import: adds every lead of a CSV file to an Extrovert campaign's prospect list, "
+                 "as fast as the API's rate limit allows, and writes a per-row report.",
+                 "prospect-import"};
+    cli.footer(examples);
+    cli.set_version_flag("--version", std::string("prospect-import ") + std::string(version));
+    cli.get_formatter()->column_width(34);
+
+    cli.add_option("CSV_FILE", raw.input, "lead file ('-' = standard input)")->required();
+    cli.add_option("--campaign", raw.campaign, "campaignId for rows that carry none")->type_name("UUID");
+    cli.add_option("--list", raw.list, "prospectListId for rows that carry none")->type_name("UUID");
+    cli.add_flag("--move-duplicates,!--no-move-duplicates", raw.move_duplicates,
+                 "moveDuplicatedProspect for rows that carry none (default: no)");
+    cli.add_flag("--dry-run", raw.dry_run, "read, validate, de-duplicate and report; send nothing");
+    cli.add_flag("--sandbox", raw.sandbox, "import into an in-process sandbox on loopback (no API key)");
+    cli.add_option("--report", raw.report, "per-row report ('-' = standard output) [CSV_FILE.report.csv]")
+        ->type_name("PATH");
+    cli.add_option("--report-format", raw.report_format, "csv or jsonl [csv]")->type_name("FORMAT");
+    cli.add_option("--base-url", raw.base_url, "API base URL [https://api.goextrovert.com]")->type_name("URL");
+    cli.add_option("--api-key-file", raw.api_key_file, "file holding the API key [env EXTROVERT_API_KEY]")
+        ->type_name("PATH");
+    cli.add_option("--ca-file", raw.ca_file, "extra trusted CA certificates (PEM)")->type_name("PEM");
+    cli.add_option("--connections", raw.connections, "keep-alive TLS connections [4]")->type_name("N");
+    cli.add_option("--rate", raw.rate, "requests per second, fractional allowed [5]")->type_name("R");
+    cli.add_option("--burst", raw.burst, "token bucket capacity [--connections]")->type_name("B");
+    cli.add_option("--max-retries", raw.max_retries, "retries of one row after its first attempt [5]")
+        ->type_name("N");
+    cli.add_option("--timeout", raw.timeout, "one request's deadline in seconds [30]")->type_name("SECONDS");
+    cli.add_option("--max-throttle-wait", raw.max_throttle_wait,
+                   "how long one row may keep getting 429 before it fails [600]")
+        ->type_name("SECONDS");
+    cli.add_option("--journal", raw.journal, "resume journal [REPORT.journal]")->type_name("PATH");
+    cli.add_option("--column", raw.columns, "map a header to url, campaign, list or move; repeatable")
+        ->type_name("FIELD=HEADER");
+    cli.add_option("--delimiter", raw.delimiter, "field delimiter [detected among , ; tab]")->type_name("C");
+    auto* quiet = cli.add_flag("--quiet,-q", raw.quiet, "only errors and the summary on standard error");
+    cli.add_flag("--verbose,-v", raw.verbose, "more detail on standard error")->excludes(quiet);
+
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return {std::nullopt, cli.exit(e)};
+    } catch (const CLI::CallForVersion& e) {
+        return {std::nullopt, cli.exit(e)};
+    } catch (const CLI::ParseError& e) {
+        throw usage_error(std::string(e.what()) + " (see prospect-import --help)");
+    }
+    return {make_config(raw), 0};
+}
+
+}  // namespace prospect::app

@@ -1,0 +1,2 @@
+# The dry run end to end: the real binary on the samples and on broken files.
+prospect_e2e_test(dryrun SOURCES ${CMAKE_CURRENT_LIST_DIR}/dryrun_test.cpp)

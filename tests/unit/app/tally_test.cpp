@@ -1,0 +1,40 @@
+#include "prospect/app/tally.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace prospect::app;
+using prospect::policy::outcome;
+
+TEST_CASE("a dry run exits 0 only when every row is valid and none a duplicate") {
+    tally t;
+    CHECK(finished_exit_status(t, true) == 0);  // header with no rows
+    t.add(outcome::not_sent);
+    CHECK(finished_exit_status(t, true) == 0);
+    t.add(outcome::duplicate);
+    CHECK(finished_exit_status(t, true) == 1);
+}
+
+TEST_CASE("an import exits 0 only when every row was added") {
+    tally t;
+    CHECK(finished_exit_status(t, false) == 0);
+    t.add(outcome::added);
+    CHECK(finished_exit_status(t, false) == 0);
+    for (auto o : {outcome::rejected, outcome::invalid, outcome::duplicate, outcome::failed, outcome::not_sent}) {
+        tally u = t;
+        u.add(o);
+        CHECK(finished_exit_status(u, false) == 1);
+    }
+}
+
+TEST_CASE("the summary names only the outcomes that occurred") {
+    tally t;
+    CHECK(describe(t, false) == "0 rows");
+    t.add(outcome::added);
+    t.add(outcome::added);
+    t.add(outcome::failed);
+    CHECK(describe(t, false) == "3 rows: 2 added, 1 failed");
+    tally d;
+    d.add(outcome::not_sent);
+    d.add(outcome::invalid);
+    CHECK(describe(d, true) == "2 rows: 1 valid, 1 invalid");
+}
