@@ -96,18 +96,13 @@ const char* quoting_problem(const char* b, const char* e, char sep) {
         return nullptr;
     }
     if (e - b < 2 || e[-1] != '"') return "text follows the closing quote";
-    for (const char* p = b + 1; p < e - 1; ++p) {
-        if (*p != '"') continue;
-        if (p + 1 < e - 1 && p[1] == '"')
-            ++p;
-        else
-            return "text follows the closing quote";
+    const char* inner_end = e - 1;
+    for (const char* p = b + 1;; p += 2) {
+        p = static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(inner_end - p)));
+        if (!p) return nullptr;
+        if (p + 1 == inner_end || p[1] != '"') return "text follows the closing quote";
     }
-    return nullptr;
 }
-
-using record_reader_parse_fn = int (*)(char*, std::size_t, const std::vector<signed char>&,
-                                      std::array<std::string_view, field_count>&, const char*&);
 
 template <char sep>
 using quote_policy = io::double_quote_escape<sep, '"'>;
@@ -136,7 +131,7 @@ int parse_cells(char* line, std::size_t columns, const std::vector<signed char>&
 }
 
 template <char sep>
-constexpr std::array<record_reader_parse_fn, 2> parsers{&parse_cells<sep, false>, &parse_cells<sep, true>};
+constexpr std::array parsers{&parse_cells<sep, false>, &parse_cells<sep, true>};
 
 template <char sep>
 int parse_header(char* line, std::vector<std::string>& header, const char*& why) {
@@ -197,7 +192,7 @@ record_reader::record_reader(std::unique_ptr<source> src, reader_params&& params
     : source_(std::move(src)), params_(std::move(params)) {
     params_.read_chunk_bytes = std::max<std::size_t>(params_.read_chunk_bytes, 1);
     capacity_ = params_.read_chunk_bytes;
-    buf_ = std::make_unique<char[]>(capacity_ + 1);
+    buf_ = std::make_unique_for_overwrite<char[]>(capacity_ + 1);
     read_header();
 }
 
@@ -237,7 +232,7 @@ std::size_t record_reader::refill(std::size_t& record_begin, std::size_t& scan) 
     if (capacity_ - end_ < chunk) {
         std::size_t wanted = std::max(2 * capacity_, end_ + chunk);
         std::size_t grown = std::max(std::min(wanted, params_.max_record_bytes + 2 * chunk), end_ + chunk);
-        auto bigger = std::make_unique<char[]>(grown + 1);
+        auto bigger = std::make_unique_for_overwrite<char[]>(grown + 1);
         std::memcpy(bigger.get(), buf_.get(), end_);
         buf_ = std::move(bigger);
         capacity_ = grown;

@@ -23,7 +23,7 @@ namespace prospect::csv {
 struct reader_params {
     // For messages: the path, or "standard input"; empty = derived from the path.
     std::string display_name;
-    // nullopt: detect among ',' ';' '\t' from the header line.
+    // nullopt: detect among ',' ';' '\t' from the header line; given: one of those or '|'.
     std::optional<char> delimiter;
     // --column FIELD=HEADER overrides; they win over automatic detection.
     std::vector<std::pair<field, std::string>> columns;
@@ -81,7 +81,8 @@ public:
     // bytes read before the call are replayed to it. Set before the first next().
     void set_observer(std::function<void(std::string_view)> observer);
 
-    struct source;  // where the bytes come from: a file descriptor or memory
+    // Where the bytes come from (a file descriptor or memory); defined in the .cpp.
+    struct source;
 
 private:
     record_reader(std::unique_ptr<source> src, reader_params&& params);
