@@ -15,6 +15,7 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 namespace prospect::csv {
 
@@ -131,9 +132,6 @@ int parse_cells(char* line, std::size_t columns, const std::vector<signed char>&
 }
 
 template <char sep>
-constexpr std::array parsers{&parse_cells<sep, false>, &parse_cells<sep, true>};
-
-template <char sep>
 int parse_header(char* line, std::vector<std::string>& header, const char*& why) {
     while (line) {
         char *b, *e;
@@ -147,6 +145,25 @@ int parse_header(char* line, std::vector<std::string>& header, const char*& why)
     }
     return -1;
 }
+
+// fccp takes the delimiter as a template argument: one instantiation per
+// delimiter we accept, picked at run time.
+constexpr std::string_view supported_delimiters = ",;\t|:!#$%&'()*+-./<=>?@[\\]^_`{}~ ";
+
+struct dialect {
+    std::array<int (*)(char*, std::size_t, const std::vector<signed char>&,
+                       std::array<std::string_view, field_count>&, const char*&),
+               2>
+        parse;  // [record holds a quote]
+    int (*parse_header)(char*, std::vector<std::string>&, const char*&);
+};
+
+template <std::size_t... i>
+constexpr auto make_dialects(std::index_sequence<i...>) {
+    return std::array{dialect{{&parse_cells<supported_delimiters[i], false>, &parse_cells<supported_delimiters[i], true>},
+                              &parse_header<supported_delimiters[i]>}...};
+}
+constexpr auto dialects = make_dialects(std::make_index_sequence<supported_delimiters.size()>{});
 
 std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
@@ -314,16 +331,9 @@ bool record_reader::is_blank(const frame& f, std::string_view delimiters) const 
 
 void record_reader::read_header() {
     const std::string& name = params_.display_name;
-    if (params_.delimiter) {
-        switch (*params_.delimiter) {
-        case ',': parse_ = parsers<','>; break;
-        case ';': parse_ = parsers<';'>; break;
-        case '\t': parse_ = parsers<'\t'>; break;
-        case '|': parse_ = parsers<'|'>; break;
-        default: throw input_error("unsupported delimiter '" + std::string(1, *params_.delimiter) +
-                                   "': use ',', ';', tab or '|'");
-        }
-    }
+    if (params_.delimiter && supported_delimiters.find(*params_.delimiter) == std::string_view::npos)
+        throw input_error("unsupported delimiter '" + std::string(1, *params_.delimiter) +
+                          "': use a punctuation character, a space or a tab");
 
     std::size_t none = 0;
     while (end_ < 3 && !eof_) refill(none, none);
@@ -362,21 +372,13 @@ void record_reader::read_header() {
         }
         auto best = std::max_element(counts.begin(), counts.end()) - counts.begin();
         params_.delimiter = candidate_delimiters[static_cast<std::size_t>(best)];
-        parse_ = *params_.delimiter == ',' ? parsers<','>
-               : *params_.delimiter == ';' ? parsers<';'>
-                                           : parsers<'\t'>;
     }
     delimiter_ = *params_.delimiter;
+    const dialect& d = dialects[supported_delimiters.find(delimiter_)];
+    parse_ = d.parse;
 
     const char* why = nullptr;
-    int bad = -1;
-    switch (delimiter_) {
-    case ',': bad = parse_header<','>(line, header_, why); break;
-    case ';': bad = parse_header<';'>(line, header_, why); break;
-    case '\t': bad = parse_header<'\t'>(line, header_, why); break;
-    case '|': bad = parse_header<'|'>(line, header_, why); break;
-    }
-    if (bad >= 0)
+    if (int bad = d.parse_header(line, header_, why); bad >= 0)
         throw input_error(where + ": malformed quotes in column " + std::to_string(bad + 1) + ": " + why);
     map_columns();
 }

@@ -23,7 +23,8 @@ namespace prospect::csv {
 struct reader_params {
     // For messages: the path, or "standard input"; empty = derived from the path.
     std::string display_name;
-    // nullopt: detect among ',' ';' '\t' from the header line; given: one of those or '|'.
+    // nullopt: detect among ',' ';' '\t' from the header line; given: ASCII punctuation
+    // other than '"', a space or a tab.
     std::optional<char> delimiter;
     // --column FIELD=HEADER overrides; they win over automatic detection.
     std::vector<std::pair<field, std::string>> columns;

@@ -128,10 +128,15 @@ TEST_CASE("the delimiter is detected from the header among ',', ';' and tab") {
         CHECK(reader.header() == std::vector<std::string>{"url", "name,first,last"});
         p.delimiter = '|';
         CHECK(read_all("name|url\nA, B|u\n", p).rows == std::vector<row_view>{ok(2, "u")});
+        p.delimiter = ':';
+        CHECK(read_all("name:url:list\n\"A: B\":\"u\":l\n::\n", p).rows == std::vector<row_view>{ok(2, "u", "", "l")});
     }
     SUBCASE("unsupported delimiter") {
         reader_params p;
         p.delimiter = '"';
+        CHECK_THROWS_WITH_AS(record_reader::from_string("url\n", p), doctest::Contains("unsupported delimiter '\"'"),
+                             input_error);
+        p.delimiter = 'x';
         CHECK_THROWS_AS(record_reader::from_string("url\n", p), input_error);
     }
 }
