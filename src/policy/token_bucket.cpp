@@ -25,7 +25,7 @@ token_bucket::token_bucket(double rate_per_second, double burst, clock::time_poi
       tokens_(burst_),
       last_(now) {}
 
-double token_bucket::tokens_at(clock::time_point now) const noexcept {
+double token_bucket::tokens(clock::time_point now) const noexcept {
     if (unlimited_) return burst_;
     if (now <= last_) return tokens_;
     const double room = burst_ - tokens_;
@@ -37,10 +37,8 @@ double token_bucket::tokens_at(clock::time_point now) const noexcept {
     return std::min(burst_, tokens_ + elapsed * rate_);
 }
 
-double token_bucket::tokens(clock::time_point now) const noexcept { return tokens_at(now); }
-
 void token_bucket::advance(clock::time_point now) noexcept {
-    tokens_ = tokens_at(now);
+    tokens_ = tokens(now);
     // A caller on a stale reading of the clock must not move time backwards,
     // or the same interval would be credited twice.
     last_ = std::max(last_, now);

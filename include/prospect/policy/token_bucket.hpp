@@ -45,7 +45,6 @@ public:
     double tokens(clock::time_point now) const noexcept;
 
 private:
-    double tokens_at(clock::time_point now) const noexcept;
     void advance(clock::time_point now) noexcept;
     double slack() const noexcept;
     clock::duration not_before(clock::time_point now) const noexcept;
