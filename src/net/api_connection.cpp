@@ -89,8 +89,12 @@ struct api_connection::impl {
 
     beast::tcp_stream& lowest() { return stream->next_layer(); }
 
-    void drop() {
+    // `clean`: the connection ended where the protocol allows (after a whole
+    // response); OpenSSL otherwise marks its session unresumable, and the
+    // next connect would pay for a full handshake.
+    void drop(bool clean = false) {
         if (stream) {
+            if (clean) SSL_set_shutdown(stream->native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
             error_code ignored;
             lowest().socket().close(ignored);
             stream.reset();
@@ -204,7 +208,7 @@ asio::awaitable<post_result> api_connection::post(std::string_view request_bytes
 
     bool reused = s.stream && s.exchanged;
     if (reused && !s.idle_connection_usable()) {
-        s.drop();
+        s.drop(true);
         reused = false;
     }
     for (;;) {
@@ -256,7 +260,7 @@ asio::awaitable<post_result> api_connection::post(std::string_view request_bytes
         if (!s.exchanged) s.remember_session();
         s.exchanged = true;
     } else {
-        s.drop();
+        s.drop(true);
     }
     co_return r;
 }
