@@ -13,3 +13,13 @@ if(TARGET prospect_sandbox_lib)
     ${sandbox_unit_dir}/store_test.cpp
     LIBS prospect_sandbox_lib OpenSSL::Crypto)
 endif()
+
+if(TARGET prospect-sandbox)
+  prospect_e2e_test(sandbox SOURCES
+    ${CMAKE_CURRENT_LIST_DIR}/sandbox_api_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/sandbox_connection_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/sandbox_faults_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/sandbox_client.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/sandbox_json_src.cpp
+    LIBS prospect_asio)
+endif()
