@@ -256,12 +256,9 @@ asio::awaitable<post_result> api_connection::post(std::string_view request_bytes
     r.retry_after.assign(retry_after.data(), std::min(retry_after.size(), max_retry_after));
     s.envelopes.parse(r.status, response.reason(), response.body(), s.envelope);
     r.message = s.envelope.message;
-    if (response.keep_alive()) {
-        if (!s.exchanged) s.remember_session();
-        s.exchanged = true;
-    } else {
-        s.drop(true);
-    }
+    if (!s.exchanged) s.remember_session();
+    s.exchanged = true;
+    if (!response.keep_alive()) s.drop(true);
     co_return r;
 }
 
