@@ -223,7 +223,8 @@ asio::awaitable<post_result> api_connection::post(std::string_view request_bytes
         if (wec == beast::error::timeout) co_return s.timed_out(timeout, "sending the request");
         // The server closed a kept-alive connection before it took the
         // request: nothing was processed, so send it again on a fresh one.
-        if (reused) {
+        // A local close() is a shutdown, not a reason to reconnect.
+        if (reused && wec != asio::error::operation_aborted) {
             reused = false;
             continue;
         }
@@ -263,6 +264,7 @@ asio::awaitable<post_result> api_connection::post(std::string_view request_bytes
 }
 
 void api_connection::close() {
+    impl_->resolver.cancel();
     if (impl_->stream) impl_->lowest().close();
 }
 
