@@ -84,12 +84,14 @@ bool slowed(const progress_snapshot& s) {
     return unlimited || s.effective_rate < s.configured_rate * 0.995;
 }
 
-// "" when the pool is not held back by 429s.
+// "" when the API is not holding the pool back. A pause comes from a
+// Retry-After (on a 429 or a 503), a lowered rate from 429s.
 std::string throttle_text(const progress_snapshot& s) {
     const bool paused = s.throttle_pause > clock::duration::zero();
     if (paused && slowed(s))
-        return fmt::format("paused {}, then {}/s (429)", pause_text(s.throttle_pause), rate_text(s.effective_rate));
-    if (paused) return fmt::format("paused {} (429)", pause_text(s.throttle_pause));
+        return fmt::format("paused {} (Retry-After), slowed to {}/s (429)", pause_text(s.throttle_pause),
+                           rate_text(s.effective_rate));
+    if (paused) return fmt::format("paused {} (Retry-After)", pause_text(s.throttle_pause));
     if (slowed(s)) return fmt::format("slowed to {}/s (429)", rate_text(s.effective_rate));
     return {};
 }

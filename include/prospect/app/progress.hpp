@@ -29,7 +29,7 @@ struct progress_snapshot {
     std::uint64_t bytes_read = 0;
     /// The input's size when it is a regular file; 0 when unknown (a pipe).
     std::uint64_t input_size = 0;
-    /// What is left of the pool-wide pause a 429 imposed; zero when none.
+    /// What is left of the pool-wide pause a Retry-After imposed; zero when none.
     std::chrono::steady_clock::duration throttle_pause{};
     /// The pool's effective request rate (requests/s); 0 when not known.
     double effective_rate = 0;
@@ -55,7 +55,7 @@ std::string format_duration(std::chrono::steady_clock::duration d);
 
 // The in-place line, at most width - 1 columns (a line that wraps cannot be
 // redrawn), dropping the least useful parts first:
-// "[#########...........]  45% 4,500/~10,000 rows  52.1/s  ETA 1m45s  added 4,400  invalid 90  paused 2.0s (429)"
+// "[#########...........]   45%  4,500/~10,000 rows  52.1/s  ETA 1m46s  added 4,400  invalid 90"
 // rows_per_second <= 0: not measured yet. ANSI colours only when `color`.
 std::string format_progress_line(const progress_snapshot& s, double rows_per_second, bool color,
                                  std::size_t width);

@@ -62,7 +62,7 @@ TEST_CASE("the estimate never falls below the rows already read") {
     CHECK(estimate_total(s).rows == s.rows_read);
 }
 
-TEST_CASE("ETA: rows left at the measured rate; none without a total or a rate") {
+TEST_CASE("ETA is the rows left at the measured rate, none without a total or a rate") {
     auto s = halfway();
     CHECK(estimate_eta(s, 50.0) == std::chrono::seconds(110));
     CHECK(estimate_eta(s, 0.0) == std::nullopt);
@@ -103,12 +103,13 @@ TEST_CASE("from a pipe the line counts rows and bytes, with neither percentage n
     CHECK(format_progress_line(s, 12.5, false, 200) == "1,200 rows (96.0 KiB read)  12.5/s  added 1,200");
 }
 
-TEST_CASE("a 429 pause and a lowered rate are shown") {
+TEST_CASE("a Retry-After pause and a rate lowered by 429s are shown") {
     auto s = halfway();
     s.throttle_pause = 2s;
-    CHECK(format_progress_line(s, 52.1, false, 200).ends_with("failed 7  paused 2.0s (429)"));
+    CHECK(format_progress_line(s, 52.1, false, 200).ends_with("failed 7  paused 2.0s (Retry-After)"));
     s.effective_rate = 3.5;
-    CHECK(format_progress_line(s, 52.1, false, 200).ends_with("failed 7  paused 2.0s, then 3.5/s (429)"));
+    CHECK(format_progress_line(s, 52.1, false, 200)
+              .ends_with("failed 7  paused 2.0s (Retry-After), slowed to 3.5/s (429)"));
     s.throttle_pause = {};
     CHECK(format_progress_line(s, 52.1, false, 200).ends_with("failed 7  slowed to 3.5/s (429)"));
     s.effective_rate = 5;
@@ -118,10 +119,11 @@ TEST_CASE("a 429 pause and a lowered rate are shown") {
 TEST_CASE("a narrow terminal loses the bar first, then the outcome counts, and the line never wraps") {
     auto s = halfway();
     s.throttle_pause = 2s;
-    CHECK(format_progress_line(s, 52.1, false, 110) ==
+    CHECK(format_progress_line(s, 52.1, false, 120) ==
           " 45%  4,500/~10,000 rows  52.1/s  ETA 1m46s  added 4,400  rejected 3  invalid 90  failed 7  "
-          "paused 2.0s (429)");
-    CHECK(format_progress_line(s, 52.1, false, 80) == " 45%  4,500/~10,000 rows  52.1/s  ETA 1m46s  paused 2.0s (429)");
+          "paused 2.0s (Retry-After)");
+    CHECK(format_progress_line(s, 52.1, false, 80) ==
+          " 45%  4,500/~10,000 rows  52.1/s  ETA 1m46s  paused 2.0s (Retry-After)");
     CHECK(format_progress_line(s, 52.1, false, 30) == " 45%  4,500/~10,000 rows");
     auto tiny = format_progress_line(s, 52.1, true, 12);
     CHECK(tiny == " 45%  4,500");
@@ -144,7 +146,7 @@ TEST_CASE("the log line says it all in one sentence, without colour") {
     s.throttle_pause = 2s;
     CHECK(format_log_line(s, 52.1, 100s) ==
           "progress after 1m40s: 4,500/~10,000 rows (45%), 52.1 rows/s, ETA 1m46s; "
-          "added 4,400, rejected 3, invalid 90, failed 7; paused 2.0s (429)");
+          "added 4,400, rejected 3, invalid 90, failed 7; paused 2.0s (Retry-After)");
     progress_snapshot pipe;
     add(pipe.counts, outcome::added, 3);
     pipe.bytes_read = 512;
