@@ -24,10 +24,7 @@ constexpr std::string_view last_success_name = "prospect_import_last_success_tim
 class exposition {
 public:
     explicit exposition(const run_metrics& m) {
-        for (const auto& [name, value] : m.labels) {
-            if (!constant_.empty()) constant_ += ',';
-            constant_ += fmt::format("{}=\"{}\"", name, escape_label_value(value));
-        }
+        if (!m.input.empty()) constant_ = fmt::format("input=\"{}\"", escape_label_value(m.input));
     }
 
     void metric(std::string_view name, std::string_view help) {

@@ -55,10 +55,10 @@ struct run_metrics {
     int exit_status = 0;
     /// When the run ended.
     std::chrono::system_clock::time_point finished_at{};
-    /// Labels put on every sample, e.g. {"input", "leads.csv"}, so that files
-    /// of several jobs in one collector directory do not clash. Names must be
-    /// valid Prometheus label names; values are escaped.
-    std::vector<std::pair<std::string, std::string>> labels;
+    /// The input as the user named it ('-' for standard input): the `input`
+    /// label of every sample, so that the files of several jobs in one
+    /// collector directory do not clash (escaped; empty: no label).
+    std::string input;
 };
 
 // Seconds since the Unix epoch, as the exposition writes them.

@@ -61,7 +61,7 @@ std::string format_progress_line(const progress_snapshot& s, double rows_per_sec
                                  std::size_t width);
 
 // The log line for a non-terminal, without the program prefix:
-// "progress after 1m40s: 4,500/~10,000 rows (45%), 52.1 rows/s, ETA 1m45s; added 4,400, invalid 90"
+// "progress after 1m40s: 4,500/~10,000 rows (45%), 52.1 rows/s, ETA 1m46s; added 4,400, invalid 90"
 std::string format_log_line(const progress_snapshot& s, double rows_per_second,
                             std::chrono::steady_clock::duration elapsed);
 

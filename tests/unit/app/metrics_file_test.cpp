@@ -77,9 +77,9 @@ TEST_CASE("the exposition: HELP and TYPE for every metric, every outcome, reques
           "prospect_import_last_success_timestamp_seconds 0.000\n");
 }
 
-TEST_CASE("constant labels go on every sample, their values escaped") {
+TEST_CASE("the input's name labels every sample, escaped") {
     auto m = sample_run(0);
-    m.labels = {{"input", "C:\\exports\\\"q3\"\nleads.csv"}};
+    m.input = "C:\\exports\\\"q3\"\nleads.csv";
     auto text = format_metrics(m, std::nullopt);
     CHECK(value_line(text, "prospect_import_rows") ==
           R"(prospect_import_rows{input="C:\\exports\\\"q3\"\nleads.csv",outcome="added"} 3)");
@@ -128,18 +128,23 @@ TEST_CASE("the file is replaced whole, leaves no temporary behind, and keeps the
     prospect::test::temp_dir dir;
     const auto path = dir / "prospect_import.prom";
 
-    CHECK(write_metrics_file(path, sample_run(0)) == std::nullopt);
-    CHECK(prospect::test::read_file(path) == format_metrics(sample_run(0), std::nullopt));
+    auto ok = sample_run(0);
+    ok.input = "leads-2024-06.csv";
+    CHECK(write_metrics_file(path, ok) == std::nullopt);
+    CHECK(prospect::test::read_file(path) == format_metrics(ok, std::nullopt));
 
+    // The next export, under a new name, fails: the job's last success stays.
     auto failed = sample_run(3);
+    failed.input = "leads-2024-07.csv";
     failed.finished_at = ended + std::chrono::hours(1);
     CHECK(write_metrics_file(path, failed) == std::nullopt);
     auto text = prospect::test::read_file(path);
-    CHECK(value_line(text, "prospect_import_exit_status") == "prospect_import_exit_status 3");
+    CHECK(value_line(text, "prospect_import_exit_status") ==
+          R"(prospect_import_exit_status{input="leads-2024-07.csv"} 3)");
     CHECK(value_line(text, "prospect_import_last_run_timestamp_seconds") ==
-          "prospect_import_last_run_timestamp_seconds 1700003600.000");
+          R"(prospect_import_last_run_timestamp_seconds{input="leads-2024-07.csv"} 1700003600.000)");
     CHECK(value_line(text, "prospect_import_last_success_timestamp_seconds") ==
-          "prospect_import_last_success_timestamp_seconds 1700000000.000");
+          R"(prospect_import_last_success_timestamp_seconds{input="leads-2024-07.csv"} 1700000000.000)");
 
     std::size_t files = 0;
     for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.path())) ++files;
