@@ -62,7 +62,8 @@ TEST_CASE("a gateway's HTML page gives its title") {
 TEST_CASE("plain text and garbage become one short line of valid UTF-8") {
     CHECK(parsed("upstream connect error\r\nor disconnect/reset", 503).message ==
           "upstream connect error or disconnect/reset");
-    auto garbage = parsed(std::string("{\"status\":\x01\xFF\xFE\0 \x1b[31mred", 25), 500, "Oops\r\nX");
+    static constexpr char raw[] = "{\"status\":\x01\xFF\xFE\0 \x1b[31mred";
+    auto garbage = parsed(std::string_view(raw, sizeof raw - 1), 500, "Oops\r\nX");
     CHECK(prospect::text::is_valid_utf8(garbage.message));
     CHECK(garbage.message.find('\x1b') == std::string::npos);
     CHECK(garbage.message.find('\0') == std::string::npos);
