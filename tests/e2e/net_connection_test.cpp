@@ -151,7 +151,7 @@ TEST_CASE("a response slower than the deadline is timed_out") {
     CHECK(contains(results[0].message, "waiting for the response"));
 }
 
-TEST_CASE("a wrong key gets the 401 envelope; throttling passes Retry-After on") {
+TEST_CASE("a wrong key gets the 401 envelope, and throttling passes Retry-After on") {
     sandbox server({"--rate", "0.01", "--burst", "1"});
     session wrong(server.url, server.ca_file, "not-the-key");
     auto refused = wrong.post(1);
