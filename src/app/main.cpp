@@ -5,6 +5,7 @@
 #include "prospect/app/command_line.hpp"
 #include "prospect/app/dry_run.hpp"
 #include "prospect/app/exit_status.hpp"
+#include "prospect/app/import.hpp"
 #include "prospect/app/log.hpp"
 #include "prospect/csv/record_reader.hpp"
 #include "prospect/report/report_writer.hpp"
@@ -17,8 +18,7 @@ int main(int argc, const char* const* argv) {
         auto parsed = parse_command_line(argc, argv);
         if (!parsed.cfg) return parsed.exit_status;
         const config& cfg = *parsed.cfg;
-        if (cfg.dry_run) return run_dry(cfg);
-        throw usage_error("live import is not available yet: use --dry-run");
+        return cfg.dry_run ? run_dry(cfg) : run_import(cfg);
     } catch (const fatal_error& e) {
         out.error("{}", e.what());
         return e.status;

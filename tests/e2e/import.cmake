@@ -1,0 +1,10 @@
+# The live import end to end: the real prospect-import against a real
+# prospect-sandbox process over TLS on loopback.
+if(TARGET prospect-sandbox AND TARGET prospect-import)
+  prospect_e2e_test(import SOURCES
+    ${CMAKE_CURRENT_LIST_DIR}/import_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/import_support.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/sandbox_client.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/sandbox_json_src.cpp
+    LIBS prospect_asio fmt::fmt)
+endif()

@@ -1,0 +1,44 @@
+// What the import tests share: lead files of N rows, running the importer
+// against a sandbox process, and reading back what the sandbox stored.
+#pragma once
+
+#include "sandbox_client.hpp"
+#include "support/process.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace prospect::test {
+
+// A lead file: header "url", then rows linkedin.com/in/lead-<i> for i in [first, first + n).
+std::string lead_rows(std::size_t n, std::size_t first = 0);
+// The normalized URL of lead_rows' row i.
+std::string lead_url(std::size_t i);
+
+// prospect-import --base-url <sandbox> --ca-file <its CA> with the key in the environment, and
+// --campaign campaign_1 --list list_1 unless `args` give their own.
+run_result import_into(const sandbox_process& s, std::vector<std::string> args, const std::string& key = "sandbox-key");
+
+struct stored_prospect {
+    std::string campaign, list;
+    int posts = 0;
+};
+// GET /_sandbox/prospects, by URL.
+std::map<std::string, stored_prospect> stored(const sandbox_process& s);
+
+struct sandbox_stats {
+    long requests = 0;
+    std::map<int, long> by_status;
+    long dropped = 0;
+};
+sandbox_stats stats(const sandbox_process& s);
+
+struct report_row {
+    std::size_t row = 0;
+    std::string profile_url, normalized_url, campaign_id, list_id, outcome, http_status, attempts, message;
+};
+// Parses a CSV report as prospect-import writes it (quoted cells allowed).
+std::vector<report_row> read_report(const std::string& path);
+
+}  // namespace prospect::test
