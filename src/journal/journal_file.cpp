@@ -143,15 +143,22 @@ void journal_file::append(const journal_entry& entry) {
     ++pending_rows_;
 }
 
-void journal_file::commit() {
+void journal_file::flush() {
     if (pending_rows_ == 0) return;
     seal_frame(pending_, frame_start_);
     write_at_end(pending_);
-    sync();
     end_ += pending_.size();
-    committed_rows_ += pending_rows_;
+    unsynced_rows_ += pending_rows_;
     pending_rows_ = 0;
     pending_.clear();
+}
+
+void journal_file::commit() {
+    flush();
+    if (unsynced_rows_ == 0) return;
+    sync();
+    committed_rows_ += unsynced_rows_;
+    unsynced_rows_ = 0;
 }
 
 void journal_file::write_at_end(std::string_view bytes) {

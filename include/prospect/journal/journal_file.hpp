@@ -63,12 +63,16 @@ public:
     // and duplicate outcomes need not be journaled: they are recomputed from
     // the same input and settings, which the header guarantees.
     void append(const journal_entry& entry);
-    // Writes everything appended since the last commit as one frame, then
-    // syncs once. Nothing pending: no write, no sync.
+    // Writes everything appended since the last flush as one frame, without
+    // syncing: it then survives a crash or kill -9 of this process, not a
+    // power loss. The importer flushes each finished row at once, so that a
+    // killed run never sends again a row whose 201 it had received.
+    void flush();
+    // Flushes, then syncs once for every row flushed since the last sync
+    // (group commit). Nothing written since: no sync.
     void commit();
-
-    // Rows appended but not yet committed: what a power loss now would forget.
-    std::size_t pending() const { return pending_rows_; }
+    // Rows not yet synced: what a power loss now could forget.
+    std::size_t pending() const { return pending_rows_ + unsynced_rows_; }
     std::uint64_t committed_rows() const { return committed_rows_; }
     std::uint64_t syncs() const { return syncs_; }
     const std::string& path() const { return params_.path; }
@@ -85,7 +89,8 @@ private:
     std::size_t torn_bytes_ = 0;
     std::string pending_;  // one frame in the making; capacity reused across commits
     std::size_t frame_start_ = 0;
-    std::size_t pending_rows_ = 0;
+    std::size_t pending_rows_ = 0;   // appended, not yet written
+    std::size_t unsynced_rows_ = 0;  // written, not yet synced
     std::uint64_t committed_rows_ = 0;
     std::uint64_t syncs_ = 0;
 };

@@ -260,3 +260,21 @@ TEST_CASE("an unopenable journal path is named") {
     CHECK_THROWS_WITH_AS(journal_file{params_for("/nonexistent/dir/j")}, doctest::Contains("/nonexistent/dir/j"),
                          std::system_error);
 }
+
+TEST_CASE("flush writes rows without syncing; commit syncs them once") {
+    prospect::test::temp_dir dir;
+    int syncs = 0;
+    journal_file j(params_for(dir / "j", &syncs));
+    CHECK(syncs == 1);
+    for (std::uint64_t row = 2; row < 5; ++row) {
+        j.append(added(row));
+        j.flush();
+    }
+    CHECK(syncs == 1);          // written, not synced
+    CHECK(j.pending() == 3);    // a power loss could still forget them
+    CHECK(load(dir / "j").entries.size() == 3);  // but a killed process would not
+    j.commit();
+    CHECK(syncs == 2);
+    CHECK(j.pending() == 0);
+    CHECK(j.committed_rows() == 3);
+}
