@@ -46,7 +46,7 @@ TEST_CASE("fault shares come out near the rates, with every 5xx status") {
     CHECK(s503 > 0);
 }
 
-TEST_CASE("no rates, no faults; rates of 1, always") {
+TEST_CASE("no rates, no faults, rates of 1, always") {
     for (int x : sequence({}, 1000)) CHECK(x == 0);
     for (int x : sequence({.drop_rate = 1}, 100)) CHECK(x == -1);
     for (int x : sequence({.fail_rate = 1}, 100)) CHECK(x >= 500);

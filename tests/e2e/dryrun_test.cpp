@@ -134,7 +134,7 @@ TEST_CASE("a missing file is a usage error naming it") {
     CHECK(contains(r.err, "/nonexistent/leads.csv"));
 }
 
-TEST_CASE("an unterminated quote makes the record it opens invalid; earlier rows are kept") {
+TEST_CASE("an unterminated quote makes the record it opens invalid, earlier rows are kept") {
     temp_dir dir;
     auto input = dir / "open-quote.csv";
     write_file(input, "url,note\nlinkedin.com/in/a,ok\nlinkedin.com/in/b,\"never closed\nlinkedin.com/in/c,x\n");
@@ -185,7 +185,7 @@ TEST_CASE("unknown options and bad values exit 2 with a pointer to --help") {
     CHECK(dry_run({"--column", "email=Email", "x.csv"}).status == 2);
 }
 
-TEST_CASE("--column maps an unknown header; --delimiter forces the delimiter") {
+TEST_CASE("--column maps an unknown header, --delimiter forces the delimiter") {
     temp_dir dir;
     auto input = dir / "custom.csv";
     write_file(input, "Profil|Liste\nlinkedin.com/in/a|" + list + "\n");
@@ -203,7 +203,7 @@ TEST_CASE("an unwritable report path is a usage error naming it") {
     CHECK(contains(r.err, "/nonexistent/dir/r.csv"));
 }
 
-TEST_CASE("--help reads like a manual with examples; --version names the program") {
+TEST_CASE("--help reads like a manual with examples, --version names the program") {
     auto help = run({PROSPECT_IMPORT_BIN, "--help"});
     CHECK(help.status == 0);
     CHECK(contains(help.out, "Examples:"));

@@ -98,7 +98,7 @@ TEST_CASE("a UTF-8 BOM is not part of the first header") {
     CHECK(r.bytes == 3 + 10 + 13);
 }
 
-TEST_CASE("the delimiter is detected from the header among ',', ';' and tab") {
+TEST_CASE("the delimiter is detected from the header among comma, semicolon and tab") {
     SUBCASE("semicolon") {
         auto reader = record_reader::from_string("Name;LinkedIn URL;Campaign ID\nAnn;u1;c1\n", {});
         CHECK(reader.delimiter() == ';');

@@ -261,7 +261,7 @@ TEST_CASE("an unopenable journal path is named") {
                          std::system_error);
 }
 
-TEST_CASE("flush writes rows without syncing; commit syncs them once") {
+TEST_CASE("flush writes rows without syncing, commit syncs them once") {
     prospect::test::temp_dir dir;
     int syncs = 0;
     journal_file j(params_for(dir / "j", &syncs));

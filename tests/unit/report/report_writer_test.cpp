@@ -10,7 +10,7 @@ using namespace prospect::report;
 using prospect::test::read_file;
 using prospect::test::temp_dir;
 
-TEST_CASE("a finished report replaces the file whole; an unfinished one leaves no trace") {
+TEST_CASE("a finished report replaces the file whole, an unfinished one leaves no trace") {
     temp_dir dir;
     auto path = dir / "leads.csv.report.csv";
     prospect::test::write_file(path, "old report\n");

@@ -24,7 +24,7 @@ TEST_CASE("quotes, backslashes and control characters are escaped") {
     CHECK(escaped(std::string_view("\0\x1f", 2)) == R"("\u0000\u001f")");
 }
 
-TEST_CASE("valid UTF-8 passes through; invalid bytes become U+FFFD") {
+TEST_CASE("valid UTF-8 passes through, invalid bytes become U+FFFD") {
     CHECK(escaped("j\xC3\xB6rg") == "\"j\xC3\xB6rg\"");
     CHECK(escaped("a\xFF" "b") == R"("a\ufffdb")");
     CHECK(escaped("\xC3") == R"("\ufffd")");
