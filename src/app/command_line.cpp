@@ -33,6 +33,8 @@ struct raw_options {
     double timeout = 30;
     double max_throttle_wait = 600;
     std::string journal;
+    bool restart = false;
+    std::string metrics_file;
     std::vector<std::string> columns;
     std::string delimiter;
     bool quiet = false, verbose = false;
@@ -149,10 +151,15 @@ config make_config(const raw_options& raw) {
     auto fmt_value = report::format_from_string(raw.report_format);
     if (!fmt_value) throw usage_error(fmt::format("--report-format '{}' must be csv or jsonl", raw.report_format));
     cfg.report_format = *fmt_value;
-    if (!raw.journal.empty())
+    // The embedded sandbox lives and dies with the process: nothing to resume.
+    if (raw.sandbox || raw.dry_run)
+        cfg.journal_path.clear();
+    else if (!raw.journal.empty())
         cfg.journal_path = raw.journal;
     else if (cfg.report_path != "-")
         cfg.journal_path = cfg.report_path + ".journal";
+    cfg.restart = raw.restart;
+    cfg.metrics_file = raw.metrics_file;
 
     if (raw.connections < 1 || raw.connections > 256)
         throw usage_error(fmt::format("--connections {} must be between 1 and 256", raw.connections));
@@ -219,6 +226,10 @@ parse_result parse_command_line(int argc, const char* const* argv) {
                    "how long one row may keep getting 429 before it fails [600]")
         ->type_name("SECONDS");
     cli.add_option("--journal", raw.journal, "resume journal [REPORT.journal]")->type_name("PATH");
+    cli.add_flag("--restart", raw.restart,
+                 "discard the journal of an earlier run and start afresh (its rows may be sent again)");
+    cli.add_option("--metrics-file", raw.metrics_file, "write Prometheus metrics there at the end (textfile)")
+        ->type_name("PATH");
     cli.add_option("--column", raw.columns, "map a header to url, campaign, list or move; repeatable")
         ->type_name("FIELD=HEADER");
     cli.add_option("--delimiter", raw.delimiter, "field delimiter [detected among , ; tab]")->type_name("C");

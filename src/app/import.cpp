@@ -1,46 +1,107 @@
-// Order matters: everything a user can get wrong (URL, key, CA file, input
-// header, report path) is checked before the first request, so that a
-// usage error really means "nothing sent".
+// Order matters: everything a user can get wrong (lock, URL, key, CA file,
+// input header, journal, report path) is checked before the first request,
+// so that a usage error really means "nothing sent".
 #include "prospect/app/import.hpp"
 
 #include "prospect/app/exit_status.hpp"
 #include "prospect/app/pipeline.hpp"
+#include "prospect/journal/fingerprint.hpp"
+#include "prospect/journal/journal_file.hpp"
+#include "prospect/journal/run_lock.hpp"
 #include "prospect/net/tls_context.hpp"
 #include "prospect/sandbox/server.hpp"
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
 #include <cstdlib>
 #include <exception>
+#include <optional>
+#include <system_error>
 
 namespace prospect::app {
 
 namespace asio = boost::asio;
+using clock = std::chrono::steady_clock;
 
 namespace {
 
 // The key of the embedded sandbox: a rehearsal needs no real key.
 constexpr const char* sandbox_key = "sandbox-key";
 
-net::base_url parse_url(const std::string& url) {
+// Finished rows are written to the journal at once (a killed run keeps
+// them) and synced this often: a power loss forgets at most the rows
+// finished in the last interval, plus the requests then in flight.
+constexpr auto journal_sync_interval = std::chrono::milliseconds(100);
+
+template <class F>
+auto as_usage_error(F&& f) -> decltype(f()) {
     try {
-        return net::parse_base_url(url);
-    } catch (const std::invalid_argument& e) {
+        return f();
+    } catch (const fatal_error&) {
+        throw;
+    } catch (const std::exception& e) {
         throw usage_error(e.what());
     }
 }
 
 asio::ssl::context make_tls(const config& cfg, const sandbox::server* sandbox) {
-    try {
+    return as_usage_error([&] {
         auto tls = net::make_tls_context({cfg.ca_file});
         if (sandbox) tls.add_certificate_authority(asio::buffer(sandbox->ca_pem()));
         return tls;
-    } catch (const std::exception& e) {
+    });
+}
+
+std::optional<journal::run_lock> take_lock(const config& cfg) {
+    if (cfg.journal_path.empty()) return std::nullopt;
+    try {
+        return std::optional<journal::run_lock>(std::in_place, cfg.journal_path, std::chrono::system_clock::now());
+    } catch (const journal::lock_held& e) {
+        throw fatal_error(exit_locked, e.what());
+    } catch (const std::system_error& e) {
         throw usage_error(e.what());
     }
 }
+
+// Binds the journal to the input's bytes and to the settings that change
+// what a row sends, resolved as the reader resolved them.
+std::optional<journal::journal_file> open_journal(const config& cfg, const row_source& source,
+                                                  const std::string& base_url) {
+    if (cfg.journal_path.empty()) return std::nullopt;
+    return as_usage_error([&] {
+        journal::settings_params sp;
+        if (cfg.defaults.campaign) sp.campaign = std::string(cfg.defaults.campaign->view());
+        if (cfg.defaults.list) sp.list = std::string(cfg.defaults.list->view());
+        sp.move_duplicates = cfg.defaults.move;
+        for (auto f : {csv::field::url, csv::field::campaign, csv::field::list, csv::field::move})
+            sp.columns.emplace_back(std::string(csv::to_string(f)), std::string(source.reader().column_header(f)));
+        sp.delimiter = source.reader().delimiter();
+        sp.base_url = base_url;
+        journal::journal_header header;
+        if (cfg.input_path != "-") header.input = journal::fingerprint_file(cfg.input_path);
+        header.settings = journal::settings_digest(sp);
+        return std::optional<journal::journal_file>(
+            std::in_place, journal::journal_file_params{cfg.journal_path, cfg.input_path, header, cfg.restart, {}});
+    });
+}
+
+// Records every row that reached a final outcome in this run.
+class journal_recorder : public row_observer {
+public:
+    explicit journal_recorder(journal::journal_file& j) : journal_(j) {}
+    void on_finished(const finished_row& r) override {
+        if (r.resumed || (r.outcome != policy::outcome::added && r.outcome != policy::outcome::rejected)) return;
+        journal_.append({r.row.row, r.outcome, static_cast<std::uint16_t>(r.http_status),
+                         static_cast<std::uint32_t>(r.attempts), r.message, r.row.lead.normalized_url});
+        journal_.flush();
+    }
+
+private:
+    journal::journal_file& journal_;
+};
 
 int exit_status_of(const pipeline& p) {
     switch (p.stopped()) {
@@ -55,7 +116,9 @@ int exit_status_of(const pipeline& p) {
 }  // namespace
 
 int run_import(const config& cfg) {
+    const auto started = clock::now();
     log out(cfg.verbosity);
+    auto lock = take_lock(cfg);
     asio::io_context io(1);
 
     std::unique_ptr<sandbox::server> sandbox;
@@ -71,20 +134,23 @@ int run_import(const config& cfg) {
         api_key = sandbox_key;
         out.info("sandbox listening on {}", base_url);
     }
-    auto url = parse_url(base_url);
-    try {
-        net::check_api_key(api_key);
-    } catch (const std::invalid_argument& e) {
-        throw usage_error(e.what());
-    }
+    auto url = as_usage_error([&] { return net::parse_base_url(base_url); });
+    as_usage_error([&] { net::check_api_key(api_key); });
     auto tls = make_tls(cfg, sandbox.get());
     row_source source(cfg);
+    auto journal = open_journal(cfg, source, base_url);
+    if (journal && !journal->earlier().empty())
+        out.info("resuming: {} rows already final in {}", journal->earlier().size(), journal->path());
     report::report_writer report(cfg.report_path, cfg.report_format);
 
-    pipeline pipe(io, {cfg, url, api_key, tls, source, report, out});
+    std::optional<journal_recorder> recorder;
+    if (journal) recorder.emplace(*journal);
+    pipeline pipe(io, {cfg, url, api_key, tls, source, report, out, recorder ? &*recorder : nullptr,
+                       journal ? &journal->earlier() : nullptr,
+                       cfg.input_path == "-" ? 0 : regular_file_size(cfg.input_path)});
 
     // The first SIGINT/SIGTERM stops the run gracefully; a second one ends
-    // the process at once (the journal stays consistent: it is append-only).
+    // the process at once (every finished row is in the journal already).
     asio::signal_set signals(io, SIGINT, SIGTERM);
     std::function<void(const boost::system::error_code&, int)> on_signal =
         [&](const boost::system::error_code& ec, int sig) {
@@ -100,11 +166,32 @@ int run_import(const config& cfg) {
         };
     signals.async_wait(on_signal);
 
+    // Background chores that end with the run: group commit and progress.
+    sleeper chores(io.get_executor());
+    if (journal)
+        asio::co_spawn(
+            io,
+            [&]() -> asio::awaitable<void> {
+                while (co_await chores.sleep_for(journal_sync_interval)) journal->commit();
+            },
+            asio::detached);
+    progress_reporter progress(progress_params_for_stderr(cfg.verbosity == verbosity::quiet), started);
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+            while (co_await chores.sleep_for(progress.poll_interval())) {
+                auto now = clock::now();
+                write_stderr(progress.tick(pipe.snapshot(now), now));
+            }
+        },
+        asio::detached);
+
     std::exception_ptr failure;
     asio::co_spawn(
         io,
         [&]() -> asio::awaitable<void> {
             co_await pipe.run();
+            chores.wake_all();
             signals.cancel();
             if (sandbox) sandbox->stop();
         },
@@ -113,14 +200,29 @@ int run_import(const config& cfg) {
             if (e) io.stop();
         });
     io.run();
+    write_stderr(progress.clear());
+    if (journal) journal->commit();
     if (failure) std::rethrow_exception(failure);
     report.finish();
 
     if (pipe.stopped() == stop_reason::fatal) out.error("aborted: {}", pipe.stop_message());
-    out.summary("import of {} into {}: {}; {} requests ({} throttled); report: {}", cfg.reader.display_name,
-                cfg.sandbox ? "the sandbox" : base_url, describe(pipe.counts(), false), pipe.requests_sent(),
-                pipe.throttled(), cfg.report_path == "-" ? "standard output" : cfg.report_path);
-    return exit_status_of(pipe);
+    auto resumed = pipe.resumed_rows() ? fmt::format(" ({} final in an earlier run)", pipe.resumed_rows()) : "";
+    out.summary("import of {} into {}: {}{}; {} requests ({} throttled); report: {}", cfg.reader.display_name,
+                cfg.sandbox ? "the sandbox" : base_url, describe(pipe.counts(), false), resumed,
+                pipe.requests_sent(), pipe.throttled(), cfg.report_path == "-" ? "standard output" : cfg.report_path);
+    int status = exit_status_of(pipe);
+    if (!cfg.metrics_file.empty()) {
+        run_metrics m;
+        m.rows = pipe.counts();
+        m.requests = pipe.requests();
+        m.retries = pipe.retries();
+        m.duration = clock::now() - started;
+        m.exit_status = status;
+        m.finished_at = std::chrono::system_clock::now();
+        m.input = cfg.reader.display_name;
+        if (auto error = write_metrics_file(cfg.metrics_file, m)) out.error("{}", *error);
+    }
+    return status;
 }
 
 }  // namespace prospect::app

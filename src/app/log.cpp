@@ -7,7 +7,10 @@
 namespace prospect::app {
 
 void log::write(std::string_view line) {
-    std::string out = "prospect-import: ";
+    // On a terminal, first erase a progress line drawn in place.
+    static const bool tty = ::isatty(STDERR_FILENO) == 1;
+    std::string out = tty ? "\r\x1b[K" : "";
+    out += "prospect-import: ";
     out.append(line);
     out.push_back('\n');
     std::size_t done = 0;

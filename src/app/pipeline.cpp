@@ -85,11 +85,19 @@ asio::awaitable<void> pipeline::read_rows() {
         while (!window_.has_room()) co_await progress_.wait();
         auto j = std::make_unique<job>(params, budget_, seed_++);
         if (!p_.source.next(j->row)) break;
+        ++rows_read_;
         auto seq = window_.admit();
         if (j->row.settled) {
             auto o = *j->row.settled;
             std::string message = std::move(j->row.message);
             finish(seq, {std::move(j->row), o, 0, 0, std::move(message)});
+            continue;
+        }
+        if (const auto* earlier = p_.earlier ? p_.earlier->find(j->row.row) : nullptr;
+            earlier && earlier->normalized_url == j->row.lead.normalized_url) {
+            ++resumed_;
+            finish(seq, {std::move(j->row), earlier->outcome, earlier->http_status,
+                         static_cast<int>(earlier->attempts), earlier->message, true});
             continue;
         }
         if (stop_reason_ != stop_reason::none) {
@@ -138,6 +146,7 @@ asio::awaitable<void> pipeline::drive(net::api_connection& conn, job_ptr j) {
     while (act.type == policy::row_action::send) {
         auto result = co_await conn.post(j->request, p_.cfg.timeout);
         ++requests_sent_;
+        count_request(result);
         now = clock::now();
         auto attempt = to_attempt(result, std::chrono::system_clock::now());
         adapt_rate(result, attempt, now);
@@ -152,6 +161,30 @@ asio::awaitable<void> pipeline::drive(net::api_connection& conn, job_ptr j) {
     }
     if (act.fatal) stop(stop_reason::fatal, fatal_stop_message(j->fsm, j->last_message));
     end(std::move(j), act);
+}
+
+void pipeline::count_request(const net::post_result& result) {
+    using kind = net::post_result::kind;
+    switch (result.outcome) {
+    case kind::response: requests_by_status_.add_status(result.status); break;
+    case kind::connect_failed: requests_by_status_.add_failure(transport_failure::connect_error); break;
+    case kind::timed_out: requests_by_status_.add_failure(transport_failure::timeout); break;
+    case kind::connection_lost: requests_by_status_.add_failure(transport_failure::connection_lost); break;
+    case kind::tls_verify_failed: requests_by_status_.add_failure(transport_failure::tls_error); break;
+    }
+}
+
+progress_snapshot pipeline::snapshot(clock::time_point now) const {
+    progress_snapshot s;
+    s.counts = counts_;
+    s.rows_read = rows_read_;
+    s.reading_done = reading_done_;
+    s.bytes_read = p_.source.reader().bytes_read();
+    s.input_size = p_.input_size;
+    s.throttle_pause = std::max(clock::duration::zero(), rate_.paused_until() - now);
+    s.effective_rate = rate_.rate();
+    s.configured_rate = p_.cfg.rate;
+    return s;
 }
 
 void pipeline::adapt_rate(const net::post_result& result, const policy::attempt_result& attempt,
@@ -186,6 +219,7 @@ void pipeline::end(job_ptr j, const policy::row_action& done) {
     auto message = done.reason == policy::row_end::stopped_before_send ? stop_message_
                                                                         : final_message(j->fsm, done, j->last_message);
     int attempts = j->fsm.attempts();
+    if (attempts > 0) ++attempted_rows_;
     finish(j->seq, {std::move(j->row), done.result, j->last_status, attempts, std::move(message)});
 }
 

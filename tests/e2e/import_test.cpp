@@ -158,7 +158,7 @@ TEST_CASE("duplicates across lists: rejected with --no-move-duplicates, moved wi
     CHECK(stored(sandbox).at(lead_url(0)).list == list_2);
 }
 
-TEST_CASE("per-row campaign and list columns are sent as given; empty cells take the defaults") {
+TEST_CASE("per-row campaign and list columns are sent as given, empty cells take the defaults") {
     sandbox_process sandbox;
     temp_dir dir;
     auto input = dir / "ids.csv";

@@ -28,6 +28,12 @@ std::string read_file(const std::filesystem::path& path) {
     return ss.str();
 }
 
+std::string read_file_or_empty(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return {};
+    return read_file(path);
+}
+
 void write_file(const std::filesystem::path& path, std::string_view content) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(content.data(), static_cast<std::streamsize>(content.size()));

@@ -22,6 +22,8 @@ private:
 };
 
 std::string read_file(const std::filesystem::path& path);
+// The file's content, or "" when it does not exist (yet).
+std::string read_file_or_empty(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, std::string_view content);
 // A path under the source tree, e.g. source_path("samples/x.csv").
 std::string source_path(std::string_view relative);

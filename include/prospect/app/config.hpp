@@ -22,7 +22,9 @@ struct config {
     bool sandbox = false;                 // import into an in-process sandbox
     std::string report_path;              // "-" = standard output
     report::format report_format = report::format::csv;
-    std::string journal_path;             // empty: no journal (dry run, or standard input without --journal)
+    std::string journal_path;             // empty: no journal (dry run, --sandbox, standard input without --journal)
+    bool restart = false;                 // --restart: discard the journal and start afresh
+    std::string metrics_file;             // --metrics-file: Prometheus textfile written at the end
     std::string base_url = "https://api.goextrovert.com";
     std::string api_key;                  // never logged; empty in a dry run
     std::string ca_file;

@@ -7,10 +7,13 @@
 
 #include "prospect/app/config.hpp"
 #include "prospect/app/log.hpp"
+#include "prospect/app/metrics_file.hpp"
+#include "prospect/app/progress.hpp"
 #include "prospect/app/reorder_window.hpp"
 #include "prospect/app/row_source.hpp"
 #include "prospect/app/sleeper.hpp"
 #include "prospect/app/tally.hpp"
+#include "prospect/journal/journal_format.hpp"
 #include "prospect/net/base_url.hpp"
 #include "prospect/net/request.hpp"
 #include "prospect/policy/adaptive_rate.hpp"
@@ -41,6 +44,7 @@ struct finished_row {
     int http_status = 0;
     int attempts = 0;
     std::string message;
+    bool resumed = false;  // final in an earlier run (the journal says so); not sent again
 };
 
 // Hooks for what outlives the run (the journal): called once a row is final
@@ -60,6 +64,10 @@ struct pipeline_params {
     report::report_writer& report;
     const log& out;
     row_observer* observer = nullptr;
+    // Final outcomes of earlier runs (the journal); rows found there are not sent.
+    const journal::journal_index* earlier = nullptr;
+    // Size of the input when it is a regular file (progress estimates), else 0.
+    std::uint64_t input_size = 0;
 };
 
 class pipeline {
@@ -76,6 +84,11 @@ public:
     void stop(stop_reason why, std::string message);
 
     const tally& counts() const { return counts_; }
+    progress_snapshot snapshot(std::chrono::steady_clock::time_point now) const;
+    const request_tally& requests() const { return requests_by_status_; }
+    // Requests beyond each row's first.
+    std::uint64_t retries() const { return requests_sent_ - attempted_rows_; }
+    std::size_t resumed_rows() const { return resumed_; }
     stop_reason stopped() const { return stop_reason_; }
     const std::string& stop_message() const { return stop_message_; }
     std::uint64_t requests_sent() const { return requests_sent_; }
@@ -91,6 +104,7 @@ private:
     boost::asio::awaitable<void> drive(net::api_connection& conn, job_ptr j);
     boost::asio::awaitable<void> back_off(job_ptr j, std::chrono::steady_clock::duration delay);
     boost::asio::awaitable<bool> take_token();
+    void count_request(const net::post_result& result);
     void adapt_rate(const net::post_result& result, const policy::attempt_result& attempt,
                     std::chrono::steady_clock::time_point now);
     void end(job_ptr j, const policy::row_action& done);
@@ -110,7 +124,11 @@ private:
     stop_reason stop_reason_ = stop_reason::none;
     std::string stop_message_;
     std::uint64_t requests_sent_ = 0;
+    std::uint64_t attempted_rows_ = 0;
     std::uint64_t throttled_ = 0;
+    std::size_t rows_read_ = 0;
+    std::size_t resumed_ = 0;
+    request_tally requests_by_status_;
     std::uint64_t seed_ = 0x9E3779B97F4A7C15ull;
 };
 

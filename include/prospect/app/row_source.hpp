@@ -32,6 +32,7 @@ public:
     bool next(source_row& out);
 
     csv::record_reader& reader() { return reader_; }
+    const csv::record_reader& reader() const { return reader_; }
     std::size_t duplicate_keys() const { return deduper_.size(); }
 
 private:
