@@ -239,11 +239,13 @@ struct server::impl : std::enable_shared_from_this<impl> {
                 respond(out, 405, "method not allowed: use POST", {.close = close, .allow = "POST"});
                 return p;
             }
+            // On arrival, before any check: the timeline shows what clients send, 429s included.
+            timeline_.record(post_timeline::clock::now());
             p.latency = faults_.next_latency();
             handle_add(req, out, p);
             return p;
         }
-        if (target == "/_sandbox/prospects" || target == "/_sandbox/stats") {
+        if (target == "/_sandbox/prospects" || target == "/_sandbox/stats" || target == "/_sandbox/timeline") {
             if (req.method() != http::verb::get) {
                 respond(out, 405, "method not allowed: use GET", {.close = close, .allow = "GET"});
                 return p;
@@ -251,6 +253,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
             // Introspection is not counted: the stats describe the API traffic.
             json_.clear();
             if (target == "/_sandbox/stats") stats_.append_json(json_);
+            else if (target == "/_sandbox/timeline") timeline_.append_json(json_);
             else store_.append_json(json_);
             write_response(out, 200, json_, {.close = close});
             return p;
@@ -323,6 +326,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
     std::uint16_t port_ = 0;
     store store_;
     request_stats stats_;
+    post_timeline timeline_;
     fault_injector faults_;
     prospect_body_parser body_parser_;
     add_prospect_body body_;

@@ -192,6 +192,32 @@ TEST_CASE("stats_count_api_requests_by_status") {
     CHECK(st.at("dropped").as_int64() == 0);
 }
 
+TEST_CASE("the_timeline_counts_api_posts_of_any_status_per_second") {
+    sandbox_process s({"--rate", "0.001", "--burst", "2"});
+    tls_client c(s);
+    auto empty = json::parse(c.get("/_sandbox/timeline").body).as_object();
+    CHECK(empty.at("posts").as_int64() == 0);
+    CHECK(empty.at("perSecond").as_array().empty());
+    c.post(api, add_body(jane));
+    c.post(api, add_body(jane));
+    CHECK(c.post(api, add_body(jane)).status == 429);
+    CHECK(c.post(api, add_body(jane), "bad").status == 401);
+    c.get("/_sandbox/stats");
+    c.get("/nowhere");
+    auto r = c.get("/_sandbox/timeline");
+    REQUIRE(r.status == 200);
+    CHECK(r.header("content-type") == "application/json");
+    auto t = json::parse(r.body).as_object();
+    CHECK(t.at("posts").as_int64() == 4);
+    CHECK(t.at("maxInAnySecond").as_int64() >= 1);
+    CHECK(t.at("maxInAnySecond").as_int64() <= 4);
+    CHECK(t.at("spanUs").as_int64() >= 0);
+    std::int64_t sum = 0;
+    for (auto& n : t.at("perSecond").as_array()) sum += n.as_int64();
+    CHECK(sum == 4);
+    CHECK(c.send("POST", "/_sandbox/timeline", "", {}).status == 405);
+}
+
 TEST_CASE("the_api_key_is_checked_before_the_body") {
     sandbox_process s;
     tls_client c(s);
