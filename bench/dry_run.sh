@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Times the dry run of a 1,000,000-row lead file against two baselines in the
+# same run: `wc -l` (the I/O floor) and bench/python_dry_run.py (what a user
+# would otherwise write). Prints rows/s, the ratios and peak RSS.
+# usage: bench/dry_run.sh [ROWS]   (expects a build in build/: scripts/build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows=${1:-1000000}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+campaign=8d256aa6-9b12-49a7-93ee-bf41634b5b60
+list=cf33282b-b171-4d23-ae02-848499d793e4
+
+python3 bench/generate_leads.py "$rows" "$work/leads.csv"
+cat "$work/leads.csv" >/dev/null  # warm the page cache for every contender
+size=$(stat -c %s "$work/leads.csv")
+
+# best of 3 wall-clock seconds and the peak RSS (KiB) of a command
+measure() {
+  local best="" rss=0
+  for _ in 1 2 3; do
+    /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>&1 || true
+    read -r t m <"$work/time"
+    if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
+    rss=$m
+  done
+  echo "$best $rss"
+}
+
+read -r t_wc rss_wc < <(measure wc -l "$work/leads.csv")
+read -r t_py rss_py < <(measure python3 bench/python_dry_run.py "$work/leads.csv" $campaign $list "$work/py.csv")
+read -r t_pi rss_pi < <(measure build/src/prospect-import --dry-run --quiet --campaign $campaign --list $list \
+  --report "$work/pi.csv" "$work/leads.csv")
+
+awk -v rows="$rows" -v size="$size" -v wc="$t_wc" -v py="$t_py" -v pi="$t_pi" \
+    -v rwc="$rss_wc" -v rpy="$rss_py" -v rpi="$rss_pi" 'BEGIN {
+  printf "input: %d rows, %.1f MB\n", rows, size / 1e6
+  printf "%-32s %8s %14s %10s\n", "contender", "seconds", "rows/s", "peak RSS"
+  printf "%-32s %8.2f %14.0f %7.1f MiB\n", "wc -l (I/O floor)", wc, rows / wc, rwc / 1024
+  printf "%-32s %8.2f %14.0f %7.1f MiB\n", "python csv script", py, rows / py, rpy / 1024
+  printf "%-32s %8.2f %14.0f %7.1f MiB\n", "prospect-import --dry-run", pi, rows / pi, rpi / 1024
+  printf "dry run vs python: %.1fx faster; dry run vs wc -l: %.1fx the time\n", py / pi, pi / wc
+}'
