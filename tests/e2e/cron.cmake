@@ -3,8 +3,5 @@
 if(TARGET prospect-sandbox AND TARGET prospect-import)
   prospect_e2e_test(cron SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/cron_test.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/import_support.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/sandbox_client.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/sandbox_json_src.cpp
-    LIBS prospect_asio fmt::fmt)
+    LIBS prospect_e2e_client)
 endif()

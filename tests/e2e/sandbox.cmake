@@ -19,7 +19,5 @@ if(TARGET prospect-sandbox)
     ${CMAKE_CURRENT_LIST_DIR}/sandbox_api_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/sandbox_connection_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/sandbox_faults_test.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/sandbox_client.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/sandbox_json_src.cpp
-    LIBS prospect_asio)
+    LIBS prospect_e2e_client)
 endif()
