@@ -172,5 +172,8 @@ calc() { python3 -c "print($1)"; }
 
 machine_line() {
   printf 'machine: %s, %s cores, load average %s (1, 5, 15 min)\n' "$(uname -srm)" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
-  printf 'prospect-import at %s\n' "$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src include 2>/dev/null || echo ' + uncommitted changes')"
+  # The binary may be older than HEAD: name the last commit that changed its sources.
+  printf 'prospect-import sources at %s (HEAD %s)%s\n' "$(git log -1 --format=%h -- src include sandbox 2>/dev/null || echo '?')" \
+    "$(git rev-parse --short HEAD 2>/dev/null || echo '?')" \
+    "$(git diff --quiet HEAD -- src include sandbox 2>/dev/null || echo ' + uncommitted changes')"
 }
