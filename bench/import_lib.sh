@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by bench/import_*.sh (sourced, not run): the binaries, a temp dir
 # removed on exit with every process started here, a fresh prospect-sandbox
 # per measurement, a private TLS nginx answering the API's 201, lead files,

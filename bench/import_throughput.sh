@@ -34,8 +34,8 @@ measure_import() {
   local server=$1 c=$2 url ca before after
   if [[ $server == sandbox ]]; then
     start_sandbox
-    url=$sandbox_url ca=$tmp/sandbox-ca.pem pid=$sandbox_pid
-    before=$(cpu_seconds "$pid")
+    url=$sandbox_url ca=$tmp/sandbox-ca.pem
+    before=$(cpu_seconds "$sandbox_pid")
   else
     url=$nginx_url ca=$tmp/nginx-ca.pem
     before=$(nginx_cpu_seconds)
