@@ -274,6 +274,9 @@ std::string_view describe(url_error e) noexcept {
     case url_error::bad_percent_encoding:
         return "bad percent-encoding in the profile name ('%' must be followed by two hex digits)";
     case url_error::invalid_utf8: return "profile name is not valid UTF-8 once percent-decoded";
+    case url_error::not_utf8_text:
+        return "profile name holds bytes that are not UTF-8: the file is probably in a legacy encoding "
+               "such as Windows-1252; save it as CSV UTF-8";
     }
     return "invalid profile URL";
 }
@@ -301,7 +304,9 @@ std::optional<url_error> normalize_profile_url(std::string_view cell, std::strin
     std::size_t from = out.size();
     std::optional<url_error> error = percent_decode(slug, out);
     std::string_view decoded(out.data() + from, out.size() - from);
-    if (!error && !text::is_valid_utf8(decoded)) error = url_error::invalid_utf8;
+    // Only on failure: was it the raw bytes (a Windows-1252 file, say) or the escapes?
+    if (!error && !text::is_valid_utf8(decoded))
+        error = text::is_valid_utf8(slug) ? url_error::invalid_utf8 : url_error::not_utf8_text;
     if (!error && (decoded == "." || decoded == "..")) error = url_error::missing_slug;
     if (error) {
         out.clear();

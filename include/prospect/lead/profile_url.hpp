@@ -28,7 +28,8 @@ enum class url_error : unsigned char {
     not_a_profile,         // any other page: jobs, groups, events, the home page ...
     missing_slug,          // /in/ with no name after it (or "." / "..")
     bad_percent_encoding,  // '%' not followed by two hex digits
-    invalid_utf8,          // the decoded slug is not UTF-8
+    invalid_utf8,          // the decoded slug is not UTF-8 (its %XX escapes are to blame)
+    not_utf8_text,         // the slug as written holds bytes that are not UTF-8: a legacy-encoded file
 };
 
 // Operator-facing reason, fit for the report's message column.

@@ -77,7 +77,9 @@ const url_case cases[] = {
     {"https://www.linkedin.com/in/%%41", url_error::bad_percent_encoding},
     {"https://www.linkedin.com/in/j%C3", url_error::invalid_utf8},
     {"https://www.linkedin.com/in/j%E9rg", url_error::invalid_utf8},  // Latin-1 escapes
-    {"https://www.linkedin.com/in/j\xE9rg", url_error::invalid_utf8},
+    {"https://www.linkedin.com/in/j\xE9rg", url_error::not_utf8_text},  // a Windows-1252 file
+    {"https://www.linkedin.com/in/m\xFCller-%C3%B6", url_error::not_utf8_text},
+    {"https://www.linkedin.com/in/j\xC3\xB6rg-%E9", url_error::invalid_utf8},  // raw UTF-8, Latin-1 escape
     {"https://www.linkedin.com/in/%C0%AF", url_error::invalid_utf8},  // overlong '/'
 
     // Member ids keep their case.
@@ -181,7 +183,7 @@ TEST_CASE("the output buffer is cleared and its capacity reused") {
 TEST_CASE("every error has its own operator-facing reason") {
     CHECK(describe(url_error::sales_navigator) ==
           "Sales Navigator link: cannot be turned into a public profile URL offline");
-    for (int i = 0; i <= static_cast<int>(url_error::invalid_utf8); ++i)
+    for (int i = 0; i <= static_cast<int>(url_error::not_utf8_text); ++i)
         for (int j = 0; j < i; ++j)
             CHECK(describe(static_cast<url_error>(i)) != describe(static_cast<url_error>(j)));
 }
