@@ -329,23 +329,81 @@ bool record_reader::is_blank(const frame& f, std::string_view delimiters) const 
     return true;
 }
 
+bool record_reader::fill(std::size_t n) {
+    while (end_ - pos_ < n && !eof_) {
+        std::size_t scan = end_;
+        refill(pos_, scan);
+    }
+    return end_ - pos_ >= n;
+}
+
+// Only byte-order marks, workbook signatures and the zero bytes of the first
+// characters: a file in another 8-bit encoding cannot be told from UTF-8
+// here, its bad bytes show in the cells that hold them
+// (lead::url_error::not_utf8_text).
+void record_reader::check_text_format() {
+    const std::string& name = params_.display_name;
+    fill(4);
+    const auto* u = reinterpret_cast<const unsigned char*>(buf_.get());
+    auto starts = [&](std::string_view bom) {
+        return end_ >= bom.size() && std::string_view(buf_.get(), bom.size()) == bom;
+    };
+    if (starts("PK\x03\x04"))
+        throw input_error(name + " is a ZIP archive (an Excel .xlsx workbook?), not CSV: save it as CSV UTF-8");
+    if (starts("\xD0\xCF\x11\xE0"))
+        throw input_error(name + " is an Office document (an Excel .xls workbook?), not CSV: save it as CSV UTF-8");
+    if (starts(std::string_view("\xFF\xFE\0\0", 4)) || starts(std::string_view("\0\0\xFE\xFF", 4)))
+        throw input_error(name + " is UTF-32 encoded: save it as CSV UTF-8");
+    if (starts("\xFF\xFE") || starts("\xFE\xFF"))
+        throw input_error(name + " is UTF-16 encoded: save it as CSV UTF-8");
+    // ASCII text in UTF-16 without a BOM: every other byte is zero.
+    if (end_ >= 4 && ((u[0] && !u[1] && u[2] && !u[3]) || (!u[0] && u[1] && !u[2] && u[3])))
+        throw input_error(name + " looks UTF-16 encoded (every other byte is zero): save it as CSV UTF-8");
+}
+
+// Excel writes and honours a first line "sep=;" (sometimes quoted) naming the
+// delimiter; Excel does not show it, so it is not a spreadsheet row either. An
+// explicit --delimiter still wins.
+void record_reader::skip_sep_line() {
+    fill(9);
+    std::string_view head(buf_.get() + pos_, end_ - pos_);
+    std::size_t at = head.starts_with('"') ? 1 : 0;
+    const bool quoted = at == 1;
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (head.size() < at + 5) return;
+    for (char c : std::string_view("sep="))
+        if (lower(head[at++]) != c) return;
+    const char sep = head[at++];
+    if (sep == '\r' || sep == '\n' || sep == '"') return;
+    if (quoted && (at == head.size() || head[at++] != '"')) return;
+    if (at < head.size() && head[at] == '\r') {
+        ++at;
+        if (at < head.size() && head[at] == '\n') ++at;
+    } else if (at < head.size() && head[at] == '\n') {
+        ++at;
+    } else if (at < head.size()) {
+        return;
+    }
+    if (!params_.delimiter) {
+        if (supported_delimiters.find(sep) == std::string_view::npos)
+            throw input_error(params_.display_name + ": its first line \"sep=" + std::string(1, sep) +
+                              "\" names a delimiter that is not supported: use --delimiter");
+        params_.delimiter = sep;
+    }
+    pos_ += at;
+}
+
 void record_reader::read_header() {
     const std::string& name = params_.display_name;
     if (params_.delimiter && supported_delimiters.find(*params_.delimiter) == std::string_view::npos)
         throw input_error("unsupported delimiter '" + std::string(1, *params_.delimiter) +
                           "': use a punctuation character, a space or a tab");
 
-    std::size_t none = 0;
-    while (end_ < 3 && !eof_) refill(none, none);
-    const auto* u = reinterpret_cast<const unsigned char*>(buf_.get());
-    if (end_ >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF)))
-        throw input_error(name + " is UTF-16 encoded: save it as CSV UTF-8");
-    if (end_ >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) pos_ = 3;
-    while (pos_ == end_ && !eof_) {
-        std::size_t scan = end_;
-        refill(pos_, scan);
-    }
-    if (pos_ == end_) throw input_error(name + " is empty");
+    check_text_format();
+    // Tools that add a BOM without looking sometimes add a second one.
+    while (fill(3) && std::string_view(buf_.get() + pos_, 3) == "\xEF\xBB\xBF") pos_ += 3;
+    if (!fill(1)) throw input_error(name + " is empty");
+    skip_sep_line();
 
     const std::string_view blank_delimiters =
         params_.delimiter ? std::string_view(&*params_.delimiter, 1) : candidate_delimiters;
@@ -434,6 +492,15 @@ void record_reader::map_columns() {
                           "; name the column with --column url=HEADER");
 }
 
+// A second export appended to the first brings its header along (BOM and
+// all); its url cell holding the url column's name is enough to know it,
+// and costs one length comparison on ordinary rows.
+bool record_reader::repeats_header(const record& r) const {
+    std::string_view cell = r[field::url];
+    if (cell.starts_with("\xEF\xBB\xBF")) cell.remove_prefix(3);
+    return cell == column_header(field::url);
+}
+
 bool record_reader::next(record& out) {
     if (!started_) {
         started_ = true;
@@ -461,9 +528,13 @@ bool record_reader::next(record& out) {
             try {
                 bad = f.has_quote ? parse_[1](line, field_of_column_.size(), field_of_column_, out.cells, why)
                                   : parse_[0](line, needed_columns_, field_of_column_, out.cells, why);
-                if (bad < 0) return true;
-                error_ = "malformed quotes in column " + std::to_string(bad + 1) + " " +
-                         quoted(header_[static_cast<std::size_t>(bad)]) + ": " + why;
+                if (bad < 0 && !repeats_header(out)) return true;
+                if (bad < 0)
+                    error_ = "repeats the header (row " + std::to_string(header_row_) +
+                             "): were two files pasted together? not a lead";
+                else
+                    error_ = "malformed quotes in column " + std::to_string(bad + 1) + " " +
+                             quoted(header_[static_cast<std::size_t>(bad)]) + ": " + why;
             } catch (const io::error::base& e) {
                 // Framing leaves fccp nothing to throw on; should it ever, the row is still a value.
                 error_ = e.what();

@@ -102,7 +102,11 @@ private:
     using parse_fn = int (*)(char* line, std::size_t columns, const std::vector<signed char>& field_of,
                              std::array<std::string_view, field_count>& cells, const char*& why);
 
+    bool fill(std::size_t n);  // at least n unframed bytes buffered, unless the input ends first
+    void check_text_format();  // throws for UTF-16/32 and workbooks saved under a .csv name
+    void skip_sep_line();
     void read_header();
+    bool repeats_header(const record& r) const;
     bool next_frame(frame& out);
     std::size_t refill(std::size_t& record_begin, std::size_t& scan);
     bool is_blank(const frame& f, std::string_view delimiters) const;

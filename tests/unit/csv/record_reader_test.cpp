@@ -98,6 +98,50 @@ TEST_CASE("a UTF-8 BOM is not part of the first header") {
     CHECK(r.bytes == 3 + 10 + 13);
 }
 
+TEST_CASE("a second BOM (tools that add one without looking) is not part of the header either") {
+    auto r = read_all("\xEF\xBB\xBF\xEF\xBB\xBFurl,list\nhttps://x,l\n");
+    CHECK(r.rows == std::vector<row_view>{ok(2, "https://x", "", "l")});
+}
+
+TEST_CASE("Excel's sep= first line names the delimiter and is not a row") {
+    const std::vector<row_view> want{ok(2, "u1", "c1"), ok(3, "u2, Jr", "c2")};
+    CHECK(read_all("sep=;\nurl;campaign\nu1;c1\nu2, Jr;c2\n").rows == want);
+    CHECK(read_all("sep=;\r\nurl;campaign\r\nu1;c1\r\nu2, Jr;c2\r\n").rows == want);
+    CHECK(read_all("\xEF\xBB\xBFSEP=;\rurl;campaign\ru1;c1\ru2, Jr;c2").rows == want);
+    CHECK(read_all("\"sep=\t\"\r\nurl\tcampaign\r\nu1\tc1\r\nu2, Jr\tc2\r\n").rows == want);
+    CHECK(read_all("sep=|\nurl|campaign\nu1|c1\n").rows == std::vector<row_view>{ok(2, "u1", "c1")});
+    auto reader = record_reader::from_string("sep=;\nurl;campaign\n", {});
+    CHECK(reader.delimiter() == ';');
+    CHECK(reader.header_row() == 1);
+    CHECK(reader.header() == std::vector<std::string>{"url", "campaign"});
+
+    SUBCASE("--delimiter wins over it") {
+        reader_params p;
+        p.delimiter = ',';
+        auto r = read_all("sep=;\nurl,campaign\nu1,c1\n", p);
+        CHECK(r.rows == std::vector<row_view>{ok(2, "u1", "c1")});
+    }
+    SUBCASE("only a line that is exactly sep=X is taken for one") {
+        CHECK_THROWS_AS((void)record_reader::from_string("sep=;x\nurl;campaign\n", {}), input_error);
+        CHECK(record_reader::from_string("sep=;,url\nu\n", {}).header() ==
+              std::vector<std::string>{"sep=;", "url"});
+    }
+}
+
+TEST_CASE("a row that repeats the header (two exports pasted together) is an error row, not a lead") {
+    auto r = read_all("url,notes\nu1,a\nurl,notes\nu2,b\n\xEF\xBB\xBFurl,notes\n");
+    REQUIRE(r.rows.size() == 4);
+    CHECK(r.rows[0] == ok(2, "u1"));
+    CHECK(r.rows[1].row == 3);
+    CHECK(r.rows[1].url.empty());
+    CHECK(r.rows[1].error == "repeats the header (row 1): were two files pasted together? not a lead");
+    CHECK(r.rows[2] == ok(4, "u2"));
+    CHECK(r.rows[3].row == 5);
+    CHECK(r.rows[3].error.find("repeats the header (row 1)") == 0);
+    // Only the url column's own name counts: another cell may say anything.
+    CHECK(read_all("url,notes\nu1,url\nURL,notes\n").rows == std::vector<row_view>{ok(2, "u1"), ok(3, "URL")});
+}
+
 TEST_CASE("the delimiter is detected from the header among comma, semicolon and tab") {
     SUBCASE("semicolon") {
         auto reader = record_reader::from_string("Name;LinkedIn URL;Campaign ID\nAnn;u1;c1\n", {});
@@ -396,6 +440,15 @@ TEST_CASE("whole-file errors") {
     CHECK(no_url.find("\"Name\", \"Company\"") != std::string::npos);
     CHECK(no_url.find("--column url=") != std::string::npos);
     CHECK(message("\xFF\xFEu\0r\0l\0") == "leads.csv is UTF-16 encoded: save it as CSV UTF-8");
+    CHECK(message(std::string("\xFF\xFE\0\0u\0\0\0", 8)) == "leads.csv is UTF-32 encoded: save it as CSV UTF-8");
+    CHECK(message(std::string("\0\0\xFE\xFF\0\0\0u", 8)) == "leads.csv is UTF-32 encoded: save it as CSV UTF-8");
+    CHECK(message(std::string("u\0r\0l\0\n\0", 8)).find("leads.csv looks UTF-16 encoded") == 0);
+    CHECK(message(std::string("\0u\0r\0l\0\n", 8)).find("leads.csv looks UTF-16 encoded") == 0);
+    CHECK(message(std::string("PK\x03\x04\x14\0\x06\0", 8)) ==
+          "leads.csv is a ZIP archive (an Excel .xlsx workbook?), not CSV: save it as CSV UTF-8");
+    CHECK(message("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1").find("leads.csv is an Office document (an Excel .xls") == 0);
+    CHECK(message("sep=\x01\nurl\n") ==
+          "leads.csv: its first line \"sep=\x01\" names a delimiter that is not supported: use --delimiter");
     CHECK(message("url,\"open\nu\n").find("row 1 (the header): a quote never closes") != std::string::npos);
     CHECK(message("\"u\"x,list\n").find("malformed quotes in column 1") != std::string::npos);
 }
