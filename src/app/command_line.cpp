@@ -3,14 +3,18 @@
 #include "prospect/app/command_line.hpp"
 
 #include "prospect/app/exit_status.hpp"
+#include "prospect/app/log.hpp"
 #include "prospect/app/version.hpp"
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
 #include <fmt/format.h>
-#include <fstream>
-#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace prospect::app {
 namespace {
@@ -25,6 +29,7 @@ struct raw_options {
     std::string report_format = "csv";
     std::string base_url = "https://api.goextrovert.com";
     std::string api_key_file;
+    bool strict = false;
     std::string ca_file;
     int connections = 4;
     double rate = 5;
@@ -110,15 +115,43 @@ std::string trimmed(std::string s) {
     return s.substr(start);
 }
 
+// A key file that group or others may read (or rewrite) is a key already
+// shared: warn, or refuse with --strict before reading it. Only a regular
+// file's mode means that; a pipe (--api-key-file <(pass show ...)) is ours alone.
+std::string read_key_file(const std::string& path, bool strict, const log& out) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw usage_error(fmt::format("--api-key-file {}: cannot read it ({})", path, std::strerror(errno)));
+    struct fd_closer {
+        int fd;
+        ~fd_closer() { ::close(fd); }
+    } closer{fd};
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) != 0) {
+        const bool readable = (st.st_mode & 044) != 0, writable = (st.st_mode & 022) != 0;
+        auto problem = fmt::format("--api-key-file {}: group or other users can {} it (mode {:04o}); run chmod 600 {}",
+                                   path, readable && writable ? "read and write" : readable ? "read" : "write",
+                                   st.st_mode & 07777, path);
+        if (strict) throw usage_error(problem + " (refused because of --strict)");
+        out.error("warning: {}", problem);
+    }
+    std::string content;
+    char buffer[4096];
+    for (;;) {
+        ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n == 0) break;
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0)
+            throw usage_error(fmt::format("--api-key-file {}: cannot read it ({})", path, std::strerror(errno)));
+        content.append(buffer, static_cast<std::size_t>(n));
+    }
+    return content;
+}
+
 // The key never appears in a message: only where it came from.
-std::string read_api_key(const std::string& key_file) {
+std::string read_api_key(const std::string& key_file, bool strict, const log& out) {
     std::string key, source;
     if (!key_file.empty()) {
-        std::ifstream in(key_file, std::ios::binary);
-        if (!in) throw usage_error(fmt::format("--api-key-file {}: cannot read it", key_file));
-        std::ostringstream ss;
-        ss << in.rdbuf();
-        key = trimmed(ss.str());
+        key = trimmed(read_key_file(key_file, strict, out));
         source = "--api-key-file " + key_file;
     } else if (const char* env = std::getenv("EXTROVERT_API_KEY")) {
         key = trimmed(env);
@@ -187,7 +220,8 @@ config make_config(const raw_options& raw) {
 
     if (raw.sandbox && raw.base_url != "https://api.goextrovert.com")
         throw usage_error("--sandbox and --base-url exclude each other: --sandbox imports into a local sandbox");
-    if (!cfg.dry_run && !cfg.sandbox) cfg.api_key = read_api_key(raw.api_key_file);
+    cfg.strict = raw.strict;
+    if (!cfg.dry_run && !cfg.sandbox) cfg.api_key = read_api_key(raw.api_key_file, cfg.strict, log(cfg.verbosity));
     return cfg;
 }
 
@@ -215,6 +249,8 @@ parse_result parse_command_line(int argc, const char* const* argv) {
     cli.add_option("--base-url", raw.base_url, "API base URL [https://api.goextrovert.com]")->type_name("URL");
     cli.add_option("--api-key-file", raw.api_key_file, "file holding the API key [env EXTROVERT_API_KEY]")
         ->type_name("PATH");
+    cli.add_flag("--strict", raw.strict,
+                 "refuse an API key file that group or others can read or write (default: warn)");
     cli.add_option("--ca-file", raw.ca_file, "extra trusted CA certificates (PEM)")->type_name("PEM");
     cli.add_option("--connections", raw.connections, "keep-alive TLS connections [4]")->type_name("N");
     cli.add_option("--rate", raw.rate, "requests per second, fractional allowed [5]")->type_name("R");

@@ -27,6 +27,7 @@ struct config {
     std::string metrics_file;             // --metrics-file: Prometheus textfile written at the end
     std::string base_url = "https://api.goextrovert.com";
     std::string api_key;                  // never logged; empty in a dry run
+    bool strict = false;                  // --strict: refuse a key file group or others can read or write
     std::string ca_file;
     int connections = 4;
     double rate = 5;                      // requests per second
