@@ -145,7 +145,10 @@ asio::awaitable<void> pipeline::drive(net::api_connection& conn, job_ptr j) {
     auto act = j->retrying ? j->fsm.on_wait_done(now) : j->fsm.start(now);
     while (act.type == policy::row_action::send) {
         auto result = co_await conn.post(j->request, p_.cfg.timeout);
-        ++requests_sent_;
+        // A refused connection or certificate sent no request.
+        if (result.outcome != net::post_result::kind::connect_failed &&
+            result.outcome != net::post_result::kind::tls_verify_failed)
+            ++requests_sent_;
         count_request(result);
         now = clock::now();
         auto attempt = to_attempt(result, std::chrono::system_clock::now());
@@ -219,6 +222,7 @@ void pipeline::end(job_ptr j, const policy::row_action& done) {
     auto message = done.reason == policy::row_end::stopped_before_send ? stop_message_
                                                                         : final_message(j->fsm, done, j->last_message);
     int attempts = j->fsm.attempts();
+    attempts_ += static_cast<std::uint64_t>(attempts);
     if (attempts > 0) ++attempted_rows_;
     finish(j->seq, {std::move(j->row), done.result, j->last_status, attempts, std::move(message)});
 }

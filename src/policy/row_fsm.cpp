@@ -67,8 +67,11 @@ row_action row_fsm::on_result(const attempt_result& result, clock::time_point no
         return finish(outcome::added, row_end::added);
     case verdict::reject: return finish(outcome::rejected, row_end::rejected);
     case verdict::fatal:
-        return finish(outcome::failed,
-                      result.kind == attempt_kind::response ? row_end::key_refused : row_end::certificate_failed, true);
+        if (result.kind == attempt_kind::response) return finish(outcome::failed, row_end::key_refused, true);
+        // The handshake failed: no request left, so none is counted, and
+        // the row is not_sent like the rest (PRODUCT.md's outcome table).
+        --attempts_;
+        return finish(outcome::not_sent, row_end::certificate_failed, true);
     case verdict::give_up: return finish(outcome::failed, row_end::not_retryable);
     case verdict::throttle:
         if (stop_requested_) return finish(outcome::failed, row_end::stopped_while_waiting);

@@ -87,7 +87,7 @@ public:
     progress_snapshot snapshot(std::chrono::steady_clock::time_point now) const;
     const request_tally& requests() const { return requests_by_status_; }
     // Requests beyond each row's first.
-    std::uint64_t retries() const { return requests_sent_ - attempted_rows_; }
+    std::uint64_t retries() const { return attempts_ - attempted_rows_; }
     std::size_t resumed_rows() const { return resumed_; }
     stop_reason stopped() const { return stop_reason_; }
     const std::string& stop_message() const { return stop_message_; }
@@ -124,6 +124,7 @@ private:
     stop_reason stop_reason_ = stop_reason::none;
     std::string stop_message_;
     std::uint64_t requests_sent_ = 0;
+    std::uint64_t attempts_ = 0;  // the attempts the report counts, summed over finished rows
     std::uint64_t attempted_rows_ = 0;
     std::uint64_t throttled_ = 0;
     std::size_t rows_read_ = 0;
