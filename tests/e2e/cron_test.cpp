@@ -3,7 +3,6 @@
 // that state with a deadline; nothing waits for a guessed time.
 #include "import_support.hpp"
 
-#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <doctest/doctest.h>
@@ -29,21 +28,6 @@ std::uintmax_t size_of(const std::string& path) {
     std::error_code ec;
     auto n = std::filesystem::file_size(path, ec);
     return ec ? 0 : n;
-}
-
-std::vector<std::string> importer_argv(const sandbox_process& s, std::vector<std::string> args) {
-    std::vector<std::string> argv = {PROSPECT_IMPORT_BIN, "--base-url", s.url, "--ca-file", s.ca_file,
-                                     "--campaign", std::string(campaign_1), "--list", std::string(list_1)};
-    // The default 5 requests/s would make these tests slow, not stronger.
-    if (std::find(args.begin(), args.end(), "--rate") == args.end()) argv.insert(argv.end(), {"--rate", "2000"});
-    argv.insert(argv.end(), args.begin(), args.end());
-    return argv;
-}
-
-run_options with_key() {
-    run_options o;
-    o.env.push_back("EXTROVERT_API_KEY=sandbox-key");
-    return o;
 }
 
 std::size_t count_outcome(const std::vector<report_row>& rows, const std::string& outcome) {
@@ -146,9 +130,7 @@ TEST_CASE("changed settings (another list) are refused like a changed input") {
     auto input = dir / "leads.csv";
     write_file(input, lead_rows(5));
     REQUIRE(run(importer_argv(sandbox, {input}), with_key()).status == 0);
-    auto argv = importer_argv(sandbox, {input});
-    argv[8] = std::string(list_2);  // the value of --list
-    auto r = run(argv, with_key());
+    auto r = run(importer_argv(sandbox, {"--list", std::string(list_2), input}), with_key());
     CHECK(r.status == 2);
     CHECK(contains(r.err, "--restart"));
 }

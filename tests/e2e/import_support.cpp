@@ -17,7 +17,7 @@ std::string lead_rows(std::size_t n, std::size_t first) {
     return out;
 }
 
-run_result import_into(const sandbox_process& s, std::vector<std::string> args, const std::string& key) {
+std::vector<std::string> importer_argv(const sandbox_process& s, const std::vector<std::string>& args) {
     std::vector<std::string> argv = {PROSPECT_IMPORT_BIN, "--base-url", s.url, "--ca-file", s.ca_file};
     auto given = [&](const char* option) { return std::find(args.begin(), args.end(), option) != args.end(); };
     if (!given("--campaign")) argv.insert(argv.end(), {"--campaign", std::string(campaign_1)});
@@ -25,9 +25,17 @@ run_result import_into(const sandbox_process& s, std::vector<std::string> args, 
     // The default 5 requests/s would make the tests slow, not stronger.
     if (!given("--rate")) argv.insert(argv.end(), {"--rate", "2000"});
     argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+}
+
+run_options with_key(const std::string& key) {
     run_options options;
     options.env.push_back("EXTROVERT_API_KEY=" + key);
-    return run(argv, options);
+    return options;
+}
+
+run_result import_into(const sandbox_process& s, std::vector<std::string> args, const std::string& key) {
+    return run(importer_argv(s, args), with_key(key));
 }
 
 std::map<std::string, stored_prospect> stored(const sandbox_process& s) {

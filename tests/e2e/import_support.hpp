@@ -16,8 +16,12 @@ std::string lead_rows(std::size_t n, std::size_t first = 0);
 // The normalized URL of lead_rows' row i.
 std::string lead_url(std::size_t i);
 
-// prospect-import --base-url <sandbox> --ca-file <its CA> with the key in the environment, and
-// --campaign campaign_1 --list list_1 unless `args` give their own.
+// prospect-import --base-url <sandbox> --ca-file <its CA>, and --campaign campaign_1
+// --list list_1 --rate 2000 unless `args` give their own, then `args`.
+std::vector<std::string> importer_argv(const sandbox_process& s, const std::vector<std::string>& args);
+// The key in the environment, as a user would give it.
+run_options with_key(const std::string& key = "sandbox-key");
+// Runs importer_argv(s, args) with_key(key).
 run_result import_into(const sandbox_process& s, std::vector<std::string> args, const std::string& key = "sandbox-key");
 
 struct stored_prospect {
