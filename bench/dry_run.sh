@@ -20,7 +20,7 @@ measure() {
   local best="" rss=0
   for _ in 1 2 3; do
     /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>&1 || true
-    read -r t m <"$work/time"
+    read -r t m < <(tail -n 1 "$work/time")
     if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
     rss=$m
   done
