@@ -1,0 +1,128 @@
+#include "prospect/app/command_line.hpp"
+
+#include "prospect/app/exit_status.hpp"
+#include "support/files.hpp"
+
+#include <cstdlib>
+#include <doctest/doctest.h>
+#include <string>
+#include <sys/stat.h>
+#include <vector>
+
+using namespace prospect::app;
+
+namespace {
+
+const std::string campaign = "8D256AA6-9B12-49A7-93EE-BF41634B5B60";
+const std::string list = "cf33282b-b171-4d23-ae02-848499d793e4";
+
+parse_result parse(std::vector<std::string> args) {
+    args.insert(args.begin(), "prospect-import");
+    std::vector<const char*> argv;
+    for (auto& a : args) argv.push_back(a.c_str());
+    return parse_command_line(static_cast<int>(argv.size()), argv.data());
+}
+
+config parse_config(std::vector<std::string> args) {
+    auto r = parse(std::move(args));
+    REQUIRE(r.cfg);
+    return *r.cfg;
+}
+
+// The message of the usage error the arguments cause.
+std::string usage_message(std::vector<std::string> args) {
+    try {
+        parse(std::move(args));
+    } catch (const fatal_error& e) {
+        CHECK(e.status == exit_usage);
+        return e.what();
+    }
+    FAIL("no usage error");
+    return {};
+}
+
+struct api_key_env {
+    explicit api_key_env(const char* value) {
+        if (value)
+            ::setenv("EXTROVERT_API_KEY", value, 1);
+        else
+            ::unsetenv("EXTROVERT_API_KEY");
+    }
+    ~api_key_env() { ::unsetenv("EXTROVERT_API_KEY"); }
+};
+
+bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("defaults: report beside the input, journal beside the report, burst = connections") {
+    api_key_env key("  k  \n");
+    auto cfg = parse_config({"--campaign", campaign, "--list", list, "--connections", "7", "leads.csv"});
+    CHECK(cfg.report_path == "leads.csv.report.csv");
+    CHECK(cfg.journal_path == "leads.csv.report.csv.journal");
+    CHECK(cfg.burst == 7);
+    CHECK(cfg.rate == 5);
+    CHECK(cfg.api_key == "k");  // white space around the key is not part of it
+    CHECK(cfg.defaults.campaign->view() == "8d256aa6-9b12-49a7-93ee-bf41634b5b60");  // lower case
+    CHECK_FALSE(cfg.defaults.move);
+}
+
+TEST_CASE("standard input: the report goes to standard output and there is no journal") {
+    api_key_env key("k");
+    auto cfg = parse_config({"--campaign", campaign, "--list", list, "-"});
+    CHECK(cfg.report_path == "-");
+    CHECK(cfg.journal_path.empty());
+    CHECK(cfg.reader.display_name == "standard input");
+}
+
+TEST_CASE("dry runs and --sandbox need no key and keep no journal") {
+    api_key_env key(nullptr);
+    auto dry = parse_config({"--dry-run", "leads.csv"});
+    CHECK(dry.journal_path.empty());
+    CHECK(dry.api_key.empty());
+    auto sandbox = parse_config({"--sandbox", "--journal", "j", "leads.csv"});
+    CHECK(sandbox.journal_path.empty());
+}
+
+TEST_CASE("bad values are usage errors naming the option") {
+    api_key_env key("k");
+    CHECK(contains(usage_message({"--rate", "0", "x.csv"}), "--rate"));
+    CHECK(contains(usage_message({"--burst", "0.5", "x.csv"}), "--burst"));
+    CHECK(contains(usage_message({"--timeout", "-1", "x.csv"}), "--timeout"));
+    CHECK(contains(usage_message({"--max-retries", "-1", "x.csv"}), "--max-retries"));
+    CHECK(contains(usage_message({"--list", "not-a-uuid", "x.csv"}), "--list"));
+    CHECK(contains(usage_message({"--delimiter", "ab", "x.csv"}), "--delimiter"));
+    CHECK(contains(usage_message({"--column", "phone=Tel", "x.csv"}), "--column"));
+    CHECK(contains(usage_message({"--sandbox", "--base-url", "https://example.com", "x.csv"}), "--base-url"));
+    CHECK(contains(usage_message({}), "CSV_FILE"));
+}
+
+TEST_CASE("--delimiter tab, --column and --move-duplicates are understood") {
+    api_key_env key("k");
+    auto cfg = parse_config({"--delimiter", "tab", "--column", "url=Profil", "--move-duplicates", "x.csv"});
+    REQUIRE(cfg.reader.delimiter);
+    CHECK(*cfg.reader.delimiter == '\t');
+    REQUIRE(cfg.reader.columns.size() == 1);
+    CHECK(cfg.reader.columns[0].first == prospect::csv::field::url);
+    CHECK(cfg.reader.columns[0].second == "Profil");
+    CHECK(cfg.defaults.move);
+}
+
+TEST_CASE("no key anywhere is a usage error that says where a key comes from, never what it is") {
+    api_key_env key(nullptr);
+    CHECK(contains(usage_message({"x.csv"}), "EXTROVERT_API_KEY"));
+    api_key_env bad("abc\x01" "def");
+    auto message = usage_message({"x.csv"});
+    CHECK(contains(message, "control character"));
+    CHECK_FALSE(contains(message, "abc"));
+}
+
+TEST_CASE("--api-key-file wins over the environment, its trailing newline is not part of the key") {
+    api_key_env key("from-env");
+    prospect::test::temp_dir dir;
+    auto path = dir / "key";
+    prospect::test::write_file(path, "from-file\n");
+    ::chmod(path.c_str(), 0600);
+    auto cfg = parse_config({"--api-key-file", path, "x.csv"});
+    CHECK(cfg.api_key == "from-file");
+}
