@@ -63,7 +63,7 @@ measure_wrk() {
     url=$nginx_url
     before=$(nginx_cpu_seconds)
   fi
-  out=$(/usr/bin/time -o "$tmp/wrk.time" -f "%U %S" wrk -t"$WRK_THREADS" -c"$c" -d"$WRK_DURATION" -s bench/import_post.lua "$url")
+  out=$(/usr/bin/time -o "$tmp/wrk.time" -f "%U %S" wrk -t"$WRK_THREADS" -c"$c" -d"$WRK_DURATION" -s bench/add_prospect.lua "$url")
   if [[ $server == sandbox ]]; then after=$(cpu_seconds "$sandbox_pid"); stop_sandbox; else after=$(nginx_cpu_seconds); fi
   local rps requests non2xx user sys client_us server_us
   rps=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' <<<"$out")
@@ -96,7 +96,7 @@ m() { median ${results["$1"]}; }
 echo
 machine_line
 printf 'load average at the start of each round: %s\n' "${loads[*]}"
-printf '%s rows (bench/generate_leads.py: %s sent, the rest invalid or duplicate), --rate %s --burst 100; wrk -t%s -d%s -s bench/import_post.lua; %s rounds, medians\n\n' \
+printf '%s rows (bench/generate_leads.py: %s sent, the rest invalid or duplicate), --rate %s --burst 100; wrk -t%s -d%s -s bench/add_prospect.lua; %s rounds, medians\n\n' \
   "$ROWS" "$import_added" "$RATE" "$WRK_THREADS" "$WRK_DURATION" "$ROUNDS"
 printf '| server | connections | import rows/s | wrk req/s | import / wrk | importer CPU us/row | wrk CPU us/req | server CPU us/row (import) | server CPU us/req (wrk) |\n'
 printf '|---|---|---|---|---|---|---|---|---|\n'

@@ -22,7 +22,7 @@ ROUNDS=${ROUNDS:-3}
 BUILD_DIR=${BUILD_DIR:-build}
 NGINX_WORKERS=${NGINX_WORKERS:-1}
 SANDBOX_BIN=${SANDBOX_BIN:-$BUILD_DIR/sandbox/prospect-sandbox}
-SCRIPT=bench/sandbox_post.lua
+SCRIPT=bench/add_prospect.lua
 
 for tool in wrk nginx openssl python3; do
   command -v "$tool" >/dev/null || { echo "sandbox_vs_nginx: $tool is not installed" >&2; exit 2; }

@@ -1,6 +1,6 @@
--- wrk script for bench/import_throughput.sh: the request prospect-import
--- sends (same header fields, same body layout and size), a new profile URL
--- each, so that wrk's requests/s on a server is the ceiling for the importer.
+-- wrk script for bench/import_throughput.sh and bench/sandbox_vs_nginx.sh: the
+-- request prospect-import sends (same header fields, same body layout and
+-- size), a new profile URL each, so the store grows as in a real import.
 local counter = 0
 local prefix = "w"
 
