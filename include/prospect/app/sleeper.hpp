@@ -6,6 +6,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <cstdint>
 #include <unordered_set>
 
 namespace prospect::app {
@@ -14,7 +15,8 @@ class sleeper {
 public:
     explicit sleeper(boost::asio::any_io_executor ex) : executor_(std::move(ex)) {}
 
-    // Sleeps for `d`; returns false if woken early by wake_all().
+    // Sleeps for `d`; returns false if wake_all() was called meanwhile, even
+    // when the timer had already expired and could no longer be cancelled.
     boost::asio::awaitable<bool> sleep_for(std::chrono::steady_clock::duration d);
     // Sleeps until wake_all() is called.
     boost::asio::awaitable<void> wait();
@@ -23,6 +25,7 @@ public:
 private:
     boost::asio::any_io_executor executor_;
     std::unordered_set<boost::asio::steady_timer*> timers_;
+    std::uint64_t wakes_ = 0;  // wake_all() calls so far
 };
 
 }  // namespace prospect::app
