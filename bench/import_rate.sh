@@ -13,7 +13,7 @@
 # above rate + burst.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source bench/import_lib.sh
+source bench/lib.sh
 
 RATE=${RATE:-50}
 BURST=${BURST:-10}

@@ -10,7 +10,7 @@
 #   SIZES="100000 1000000" CONNECTIONS=4 BUILD_DIR=build bench/import_rss.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source bench/import_lib.sh
+source bench/lib.sh
 
 SIZES=${SIZES:-100000 1000000}
 CONNECTIONS=${CONNECTIONS:-4}

@@ -14,7 +14,7 @@
 # (its store empty). Target: the importer at least 0.6x wrk on each server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source bench/import_lib.sh
+source bench/lib.sh
 
 ROWS=${ROWS:-100000}
 CONNECTIONS=${CONNECTIONS:-4 16}

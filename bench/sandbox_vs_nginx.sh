@@ -19,28 +19,13 @@ THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-50}
 DURATION=${DURATION:-10s}
 ROUNDS=${ROUNDS:-3}
-BUILD_DIR=${BUILD_DIR:-build}
-NGINX_WORKERS=${NGINX_WORKERS:-1}
-SANDBOX_BIN=${SANDBOX_BIN:-$BUILD_DIR/sandbox/prospect-sandbox}
 SCRIPT=bench/add_prospect.lua
+source bench/lib.sh
 
-for tool in wrk nginx openssl python3; do
-  command -v "$tool" >/dev/null || { echo "sandbox_vs_nginx: $tool is not installed" >&2; exit 2; }
+for tool in wrk nginx openssl python3 curl; do
+  command -v "$tool" >/dev/null || { echo "$BENCH_NAME: $tool is not installed" >&2; exit 2; }
 done
-[[ -x $SANDBOX_BIN ]] || { echo "sandbox_vs_nginx: no $SANDBOX_BIN (build first, or set BUILD_DIR)" >&2; exit 2; }
-
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+need_binaries "$SANDBOX_BIN"
 
 # Requests/sec and the non-2xx count of one wrk run against $1.
 run_wrk() {
@@ -53,49 +38,10 @@ run_wrk() {
   echo "$rps ${non2xx:-0}"
 }
 
-# The sandbox: its own throwaway CA; wrk does not verify certificates, nor for nginx.
-"$SANDBOX_BIN" --listen 127.0.0.1:0 >"$tmp/sandbox.out" 2>"$tmp/sandbox.err" &
-pids+=($!)
-for _ in $(seq 100); do grep -q '^listening on ' "$tmp/sandbox.out" && break; sleep 0.05; done
-sandbox_url=$(sed -n 's/^listening on //p' "$tmp/sandbox.out")
-[[ -n $sandbox_url ]] || { echo "sandbox_vs_nginx: prospect-sandbox did not start" >&2; cat "$tmp/sandbox.err" >&2; exit 1; }
-
-# nginx: a private instance with TLS and a static 201.
-nginx_port=$(free_port)
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=127.0.0.1 \
-  -addext subjectAltName=IP:127.0.0.1 -keyout "$tmp/nginx.key" -out "$tmp/nginx.crt" 2>/dev/null
-mkdir -p "$tmp/nginx"
-cat >"$tmp/nginx/nginx.conf" <<CONF
-worker_processes $NGINX_WORKERS;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $tmp/nginx/body;
-  proxy_temp_path $tmp/nginx/proxy;
-  fastcgi_temp_path $tmp/nginx/fastcgi;
-  uwsgi_temp_path $tmp/nginx/uwsgi;
-  scgi_temp_path $tmp/nginx/scgi;
-  keepalive_requests 100000000;
-  server {
-    listen 127.0.0.1:$nginx_port ssl;
-    ssl_certificate $tmp/nginx.crt;
-    ssl_certificate_key $tmp/nginx.key;
-    ssl_protocols TLSv1.2 TLSv1.3;
-    location / {
-      default_type application/json;
-      return 201 '{"status":"success","data":null,"message":"Operation completed successfully","statusCode":201}';
-    }
-  }
-}
-CONF
-nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/error.log" -g 'daemon off;' &
-pids+=($!)
-for _ in $(seq 100); do
-  curl -skf -o /dev/null -X POST "https://127.0.0.1:$nginx_port/" 2>/dev/null && break
-  sleep 0.05
-done
+# One sandbox for all rounds (its store grows as in a long import); wrk
+# does not verify certificates, for the sandbox nor for nginx.
+start_sandbox
+start_nginx
 
 sandbox_all=()
 nginx_all=()
@@ -104,13 +50,12 @@ for round in $(seq "$ROUNDS"); do
   read -r rps non2xx < <(run_wrk "$sandbox_url")
   sandbox_all+=("$rps")
   sandbox_non2xx=$non2xx
-  echo "== round $round: nginx, $NGINX_WORKERS worker(s) (https://127.0.0.1:$nginx_port): same wrk" >&2
-  read -r rps non2xx < <(run_wrk "https://127.0.0.1:$nginx_port")
+  echo "== round $round: nginx, ${NGINX_WORKERS:-1} worker(s) ($nginx_url): same wrk" >&2
+  read -r rps non2xx < <(run_wrk "$nginx_url")
   nginx_all+=("$rps")
   nginx_non2xx=$non2xx
 done
 
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 sandbox_rps=$(median "${sandbox_all[@]}")
 nginx_rps=$(median "${nginx_all[@]}")
 ratio=$(python3 -c "print(f'{$sandbox_rps / $nginx_rps * 100:.0f}')")

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared by bench/import_*.sh (sourced, not run): the binaries, a temp dir
+# Shared by the benchmarks (sourced, not run): the binaries, a temp dir
 # removed on exit with every process started here, a fresh prospect-sandbox
 # per measurement, a private TLS nginx answering the API's 201, lead files,
 # CPU and RSS measurement, medians. Everything stays on 127.0.0.1.
@@ -17,8 +17,14 @@ need_tools() {
     command -v "$tool" >/dev/null || { echo "$BENCH_NAME: $tool is not installed" >&2; exit 2; }
   done
   [[ -x /usr/bin/time ]] || { echo "$BENCH_NAME: /usr/bin/time is not installed (Debian package time)" >&2; exit 2; }
-  [[ -x $IMPORT_BIN ]] || { echo "$BENCH_NAME: no $IMPORT_BIN (run scripts/build, or set BUILD_DIR)" >&2; exit 2; }
-  [[ -x $SANDBOX_BIN ]] || { echo "$BENCH_NAME: no $SANDBOX_BIN (run scripts/build, or set BUILD_DIR)" >&2; exit 2; }
+  need_binaries "$IMPORT_BIN" "$SANDBOX_BIN"
+}
+
+need_binaries() {
+  local bin
+  for bin in "$@"; do
+    [[ -x $bin ]] || { echo "$BENCH_NAME: no $bin (run scripts/build, or set BUILD_DIR)" >&2; exit 2; }
+  done
 }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/prospect-bench.XXXXXX")
