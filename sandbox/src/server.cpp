@@ -1,18 +1,12 @@
 // The server: one acceptor coroutine and one coroutine per connection on
-// the caller's io_context (single-threaded, so the store, the buckets and
-// the fault generators need no locks). Each request is handled in one
-// synchronous step between reading and writing; its response is formatted
-// into the connection's reused buffer.
+// the caller's io_context (single-threaded, so the request handler needs no
+// locks). Each request is handled in one synchronous step between reading
+// and writing; its response is formatted into the connection's reused buffer.
 #include "prospect/sandbox/server.hpp"
 
-#include "prospect/policy/token_bucket.hpp"
 #include "prospect/sandbox/address.hpp"
 #include "prospect/sandbox/certificates.hpp"
-#include "prospect/sandbox/faults.hpp"
-#include "prospect/sandbox/http_response.hpp"
-#include "prospect/sandbox/prospect_body.hpp"
-#include "prospect/sandbox/stats.hpp"
-#include "prospect/sandbox/store.hpp"
+#include "prospect/sandbox/request_handler.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -27,7 +21,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
-#include <cmath>
 #include <fstream>
 #include <list>
 #include <stdexcept>
@@ -43,10 +36,6 @@ using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
 
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
-constexpr std::string_view api_path = "/api/client/v1/prospects";
-// A real body is under 300 bytes; anything near these limits is a mistake or an attack.
-constexpr std::uint64_t body_limit = 64 * 1024;
-constexpr std::uint32_t header_limit = 16 * 1024;
 constexpr auto handshake_timeout = 10s;
 // Longer than any client's keep-alive pool would idle between two rows.
 constexpr auto idle_timeout = 120s;
@@ -56,18 +45,18 @@ constexpr auto shutdown_timeout = 5s;
 using tls_stream = beast::ssl_stream<beast::tcp_stream>;
 using request = http::request<http::string_body>;
 
-struct plan {
-    bool drop = false;   // close without a response
-    bool close = false;  // close after the response
-    std::chrono::milliseconds latency{0};
-};
-
 std::string_view view(beast::string_view s) { return {s.data(), s.size()}; }
 
 // A request Beast could not parse (answered 400/413/431), as opposed to a
 // transport error (nothing to answer).
 bool is_http_error(const boost::system::error_code& ec) {
     return ec.category() == http::make_error_code(http::error::bad_method).category();
+}
+
+parse_failure failure_of(const boost::system::error_code& ec) {
+    return ec == http::error::body_limit     ? parse_failure::body_too_large
+           : ec == http::error::header_limit ? parse_failure::header_too_large
+                                             : parse_failure::malformed;
 }
 
 void write_ca(const std::string& path, const std::string& pem) {
@@ -99,8 +88,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
 
     impl(asio::io_context& io, server_params p)
         : io_(io), params_(std::move(p)), ssl_(ssl::context::tls_server), acceptor_(io),
-          store_(params_.api_keys.size()),
-          faults_({params_.fail_rate, params_.drop_rate, params_.latency_min_ms, params_.latency_max_ms, params_.seed}) {
+          handler_(params_, request_handler::clock::now()) {
         auto hp = parse_host_port(params_.listen);
         if (!hp) throw std::runtime_error("--listen " + params_.listen + ": HOST:PORT expected");
         host_ = hp->host;
@@ -128,10 +116,6 @@ struct server::impl : std::enable_shared_from_this<impl> {
         static constexpr unsigned char sid[] = "prospect-sandbox";
         SSL_CTX_set_session_id_context(ssl_.native_handle(), sid, sizeof sid - 1);
         if (!params_.ca_out.empty()) write_ca(params_.ca_out, certs_.ca_pem);
-
-        auto now = policy::token_bucket::clock::now();
-        buckets_.reserve(params_.api_keys.size());
-        for (std::size_t i = 0; i < params_.api_keys.size(); ++i) buckets_.emplace_back(params_.rate, params_.burst, now);
     }
 
     // `self` (this, as a shared_ptr) keeps the state alive as long as any
@@ -174,23 +158,28 @@ struct server::impl : std::enable_shared_from_this<impl> {
             req.clear();
             req.body().clear();
             http::request_parser<http::string_body> parser(std::move(req));
-            parser.body_limit(body_limit);
-            parser.header_limit(header_limit);
+            parser.body_limit(request_handler::body_limit);
+            parser.header_limit(request_handler::header_limit);
             tcp_layer.expires_after(idle_timeout);
             auto [ec, n] = co_await http::async_read(stream, buffer, parser, nothrow);
             req = parser.release();
-            plan p;
+            response_plan p;
             if (ec) {
                 // Closed between requests, cut TLS, idle or stopped: nothing to answer.
                 if (!is_http_error(ec) || ec == http::error::end_of_stream || ec == http::error::partial_message)
                     co_return;
-                p.close = true;
-                answer_bad_request(ec, out);
+                p = handler_.reject(failure_of(ec), ec.message(), out);
             } else {
                 ++served;
                 bool last = !req.keep_alive() ||
                             (params_.keepalive_requests && served >= params_.keepalive_requests);
-                p = handle(req, out, last);
+                p = handler_.handle({.method = view(req.method_string()),
+                                     .target = view(req.target()),
+                                     .api_key = view(req["X-API-Key"]),
+                                     .content_type = view(req[http::field::content_type]),
+                                     .body = req.body(),
+                                     .keep_alive = !last},
+                                    request_handler::clock::now(), out);
             }
             if (p.latency.count() > 0) {
                 timer.expires_after(p.latency);
@@ -207,103 +196,6 @@ struct server::impl : std::enable_shared_from_this<impl> {
         }
         tcp_layer.expires_after(shutdown_timeout);
         co_await stream.async_shutdown(nothrow);
-    }
-
-    void answer_bad_request(const boost::system::error_code& ec, std::string& out) {
-        int status = ec == http::error::body_limit     ? 413
-                     : ec == http::error::header_limit ? 431
-                                                       : 400;
-        std::string message = status == 413   ? "the body exceeds " + std::to_string(body_limit) + " bytes"
-                              : status == 431 ? "the request header exceeds " + std::to_string(header_limit) + " bytes"
-                                              : "malformed HTTP request: " + ec.message();
-        respond(out, status, message, {.close = true});
-    }
-
-    void respond(std::string& out, int status, std::string_view message, const response_extras& extras, bool drop = false) {
-        if (drop) {
-            stats_.count_drop();
-            return;
-        }
-        stats_.count(status);
-        write_envelope(json_, status, message);
-        write_response(out, status, json_, extras);
-    }
-
-    plan handle(request& req, std::string& out, bool close) {
-        auto target = view(req.target());
-        target = target.substr(0, target.find('?'));
-        plan p;
-        p.close = close;
-        if (target == api_path) {
-            if (req.method() != http::verb::post) {
-                respond(out, 405, "method not allowed: use POST", {.close = close, .allow = "POST"});
-                return p;
-            }
-            // On arrival, before any check: the timeline shows what clients send, 429s included.
-            timeline_.record(post_timeline::clock::now());
-            p.latency = faults_.next_latency();
-            handle_add(req, out, p);
-            return p;
-        }
-        if (target == "/_sandbox/prospects" || target == "/_sandbox/stats" || target == "/_sandbox/timeline") {
-            if (req.method() != http::verb::get) {
-                respond(out, 405, "method not allowed: use GET", {.close = close, .allow = "GET"});
-                return p;
-            }
-            // Introspection is not counted: the stats describe the API traffic.
-            json_.clear();
-            if (target == "/_sandbox/stats") stats_.append_json(json_);
-            else if (target == "/_sandbox/timeline") timeline_.append_json(json_);
-            else store_.append_json(json_);
-            write_response(out, 200, json_, {.close = close});
-            return p;
-        }
-        respond(out, 404, "no such endpoint: " + std::string(target), {.close = close});
-        return p;
-    }
-
-    // PRODUCT.md's order: API key, rate limit, injected faults, body, store.
-    void handle_add(request& req, std::string& out, plan& p) {
-        response_extras extras{.close = p.close};
-        auto key_header = view(req["X-API-Key"]);
-        std::size_t key = 0;
-        while (key < params_.api_keys.size() && params_.api_keys[key] != key_header) ++key;
-        if (key == params_.api_keys.size()) {
-            respond(out, 401, key_header.empty() ? "missing API key (X-API-Key)" : "invalid API key", extras);
-            return;
-        }
-        auto wait = buckets_[key].try_take(policy::token_bucket::clock::now());
-        if (wait.count() > 0) {
-            double seconds = std::chrono::duration<double>(wait).count();
-            extras.retry_after_s = std::max(1, static_cast<int>(std::ceil(seconds)));
-            respond(out, 429, "rate limit exceeded: retry after " + std::to_string(extras.retry_after_s) + " s", extras);
-            return;
-        }
-        auto f = faults_.next_fault();
-        if (f.kind == fault_kind::fail) {
-            respond(out, f.status, "injected fault", extras);
-            return;
-        }
-        // A drop loses the response, not the request: the body is still
-        // applied, which is the case that makes a client's retry interesting.
-        p.drop = f.kind == fault_kind::drop;
-        auto content_type = view(req[http::field::content_type]);
-        content_type = content_type.substr(0, content_type.find(';'));
-        while (content_type.ends_with(' ')) content_type.remove_suffix(1);
-        if (!beast::iequals(content_type, "application/json")) {
-            respond(out, 400, "Content-Type must be application/json", extras, p.drop);
-            return;
-        }
-        if (auto message = body_parser_.parse(req.body(), body_); !message.empty()) {
-            respond(out, 400, message, extras, p.drop);
-            return;
-        }
-        switch (store_.add(key, body_)) {
-        case add_status::added:
-        case add_status::already_in_list:
-        case add_status::moved: respond(out, 201, "Operation completed successfully", extras, p.drop); return;
-        case add_status::duplicate: respond(out, 400, duplicate_message(store_.existing()), extras, p.drop); return;
-        }
     }
 
     void stop() {
@@ -324,14 +216,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
     tcp::acceptor acceptor_;
     std::string host_;
     std::uint16_t port_ = 0;
-    store store_;
-    request_stats stats_;
-    post_timeline timeline_;
-    fault_injector faults_;
-    prospect_body_parser body_parser_;
-    add_prospect_body body_;
-    std::string json_;
-    std::vector<policy::token_bucket> buckets_;
+    request_handler handler_;
     std::list<live_session> sessions_;
     bool started_ = false;
     bool stopped_ = false;

@@ -9,6 +9,7 @@ if(TARGET prospect_sandbox_lib)
     ${sandbox_unit_dir}/http_response_test.cpp
     ${sandbox_unit_dir}/options_test.cpp
     ${sandbox_unit_dir}/prospect_body_test.cpp
+    ${sandbox_unit_dir}/request_handler_test.cpp
     ${sandbox_unit_dir}/stats_test.cpp
     ${sandbox_unit_dir}/store_test.cpp
     LIBS prospect_sandbox_lib OpenSSL::Crypto)

@@ -1,0 +1,219 @@
+#include "prospect/sandbox/request_handler.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+using namespace prospect::sandbox;
+using namespace std::chrono_literals;
+
+namespace {
+using clock = request_handler::clock;
+
+constexpr std::string_view api = "/api/client/v1/prospects";
+const clock::time_point t0{};
+const std::string key = "test-key";
+
+std::string add_body(std::string url = "https://www.linkedin.com/in/jane") {
+    return R"({"prospectProfileUrl":")" + url +
+           R"(","campaignId":"8d256aa6-9b12-49a7-93ee-bf41634b5b60","prospectListId":"cf33282b-b171-4d23-ae02-848499d793e4","moveDuplicatedProspect":false})";
+}
+
+server_params params_with(double rate = 0, double burst = 0) {
+    server_params p;
+    p.api_keys = {key};
+    p.rate = rate;
+    p.burst = burst;
+    return p;
+}
+
+// One request through the handler; `out` holds the response.
+struct exchange {
+    explicit exchange(request_handler& handler) : h(handler) {}
+
+    request_handler& h;
+    std::string out;
+    response_plan plan;
+
+    exchange& send(std::string_view method, std::string_view target, std::string body = add_body(),
+                   clock::time_point now = t0, std::string_view api_key = key,
+                   std::string_view content_type = "application/json", bool keep_alive = true) {
+        plan = h.handle({.method = method,
+                         .target = target,
+                         .api_key = api_key,
+                         .content_type = content_type,
+                         .body = body,
+                         .keep_alive = keep_alive},
+                        now, out);
+        return *this;
+    }
+    exchange& post(std::string body = add_body(), clock::time_point now = t0, std::string_view api_key = key) {
+        return send("POST", api, std::move(body), now, api_key);
+    }
+
+    int status() const { return out.starts_with("HTTP/1.1 ") ? std::stoi(out.substr(9, 3)) : 0; }
+    bool has(std::string_view s) const { return out.find(s) != std::string::npos; }
+};
+}  // namespace
+
+TEST_CASE("a valid POST is 201, stored and counted") {
+    request_handler h(params_with(), t0);
+    exchange x(h);
+    CHECK(x.post().status() == 201);
+    CHECK(x.has("\"status\":\"success\""));
+    CHECK_FALSE(x.plan.drop);
+    CHECK_FALSE(x.plan.close);
+    REQUIRE(h.prospects().prospects().size() == 1);
+    CHECK(h.prospects().prospects()[0].profile_url == "https://www.linkedin.com/in/jane");
+    CHECK(h.stats().of(201) == 1);
+    CHECK(h.timeline().posts() == 1);
+}
+
+TEST_CASE("a missing or wrong key is 401 before the rate limit, faults and body") {
+    auto p = params_with(1, 1);
+    p.fail_rate = 1;
+    request_handler h(p, t0);
+    exchange x(h);
+    CHECK(x.post("not json", t0, "").status() == 401);
+    CHECK(x.has("missing API key"));
+    CHECK(x.post("not json", t0, "wrong").status() == 401);
+    CHECK(x.has("invalid API key"));
+    // The 401s took no token: the next request with the key gets past the limit (to the fault).
+    CHECK(x.post().status() >= 500);
+    CHECK(h.stats().of(401) == 2);
+}
+
+TEST_CASE("the rate limit is 429 with Retry-After before faults and body, and refills with the time passed in") {
+    auto p = params_with(1, 1);
+    p.fail_rate = 1;
+    request_handler h(p, t0);
+    exchange x(h);
+    CHECK(x.post().status() >= 500);
+    CHECK(x.post("not json", t0 + 100ms).status() == 429);
+    CHECK(x.has("Retry-After: 1\r\n"));
+    CHECK(x.post("not json", t0 + 1100ms).status() >= 500);
+    CHECK(h.stats().of(429) == 1);
+    CHECK(h.prospects().prospects().empty());
+}
+
+TEST_CASE("an injected fault comes before the body check and stores nothing") {
+    auto p = params_with();
+    p.fail_rate = 1;
+    request_handler h(p, t0);
+    exchange x(h);
+    CHECK(x.post("not json").status() >= 500);
+    CHECK(x.has("injected fault"));
+    CHECK(x.post().status() >= 500);
+    CHECK(h.prospects().prospects().empty());
+}
+
+TEST_CASE("a dropped response leaves no bytes but the body is still stored") {
+    auto p = params_with();
+    p.drop_rate = 1;
+    request_handler h(p, t0);
+    exchange x(h);
+    x.post();
+    CHECK(x.plan.drop);
+    CHECK(x.out.empty());
+    CHECK(h.prospects().prospects().size() == 1);
+    CHECK(h.stats().dropped() == 1);
+    CHECK(h.stats().of(201) == 0);
+}
+
+TEST_CASE("a wrong content type or a bad body is 400 and stores nothing") {
+    request_handler h(params_with(), t0);
+    exchange x(h);
+    CHECK(x.send("POST", api, add_body(), t0, key, "text/plain").status() == 400);
+    CHECK(x.has("Content-Type must be application/json"));
+    CHECK(x.send("POST", api, add_body(), t0, key, "Application/JSON; charset=utf-8").status() == 201);
+    CHECK(x.post(add_body("https://www.linkedin.com/company/acme")).status() == 400);
+    CHECK(x.has("prospectProfileUrl"));
+    CHECK(h.prospects().prospects().size() == 1);
+    CHECK(h.stats().of(400) == 2);
+}
+
+TEST_CASE("a URL already in another list without move is 400 naming that list") {
+    request_handler h(params_with(), t0);
+    exchange x(h);
+    x.post();
+    auto other = add_body();
+    other.replace(other.find("cf33282b"), 8, "0f33282b");
+    CHECK(x.post(other).status() == 400);
+    CHECK(x.has("cf33282b-b171-4d23-ae02-848499d793e4"));
+}
+
+TEST_CASE("wrong methods are 405 with Allow and unknown paths 404") {
+    request_handler h(params_with(), t0);
+    exchange x(h);
+    CHECK(x.send("GET", api).status() == 405);
+    CHECK(x.has("Allow: POST\r\n"));
+    CHECK(x.send("POST", "/_sandbox/stats").status() == 405);
+    CHECK(x.has("Allow: GET\r\n"));
+    CHECK(x.send("POST", "/api/client/v2/prospects").status() == 404);
+    CHECK(x.has("no such endpoint: /api/client/v2/prospects"));
+    CHECK(h.timeline().posts() == 0);
+}
+
+TEST_CASE("a query string does not change the endpoint") {
+    request_handler h(params_with(), t0);
+    exchange x(h);
+    CHECK(x.send("POST", std::string(api) + "?x=1").status() == 201);
+}
+
+TEST_CASE("introspection endpoints answer 200 and are not counted") {
+    request_handler h(params_with(), t0);
+    exchange x(h);
+    x.post();
+    CHECK(x.send("GET", "/_sandbox/stats").status() == 200);
+    CHECK(x.has("\"201\":1"));
+    CHECK(x.send("GET", "/_sandbox/prospects").status() == 200);
+    CHECK(x.has("https://www.linkedin.com/in/jane"));
+    CHECK(x.send("GET", "/_sandbox/timeline").status() == 200);
+    CHECK(x.has("\"posts\":1"));
+    CHECK(h.stats().total() == 1);
+}
+
+TEST_CASE("the timeline records every POST on arrival, 401 and 429 included") {
+    request_handler h(params_with(1, 1), t0);
+    exchange x(h);
+    x.post("", t0, "wrong");
+    x.post();
+    x.post(add_body(), t0 + 10ms);
+    CHECK(h.timeline().posts() == 3);
+}
+
+TEST_CASE("API requests take the injected latency, introspection none") {
+    auto p = params_with();
+    p.latency_min_ms = p.latency_max_ms = 250;
+    request_handler h(p, t0);
+    exchange x(h);
+    CHECK(x.post("", t0, "wrong").plan.latency == 250ms);
+    CHECK(x.post().plan.latency == 250ms);
+    CHECK(x.send("GET", "/_sandbox/stats").plan.latency == 0ms);
+}
+
+TEST_CASE("a request that is not kept alive is answered with Connection close") {
+    request_handler h(params_with(), t0);
+    exchange x(h);
+    x.send("POST", api, add_body(), t0, key, "application/json", false);
+    CHECK(x.plan.close);
+    CHECK(x.has("Connection: close\r\n"));
+    x.post();
+    CHECK_FALSE(x.plan.close);
+    CHECK_FALSE(x.has("Connection: close"));
+}
+
+TEST_CASE("unparsable requests are 400, 413 or 431 and close the connection") {
+    request_handler h(params_with(), t0);
+    std::string out;
+    auto p = h.reject(parse_failure::malformed, "bad method", out);
+    CHECK(p.close);
+    CHECK(out.starts_with("HTTP/1.1 400 "));
+    CHECK(out.find("malformed HTTP request: bad method") != std::string::npos);
+    CHECK(out.find("Connection: close\r\n") != std::string::npos);
+    h.reject(parse_failure::body_too_large, "", out);
+    CHECK(out.starts_with("HTTP/1.1 413 "));
+    h.reject(parse_failure::header_too_large, "", out);
+    CHECK(out.starts_with("HTTP/1.1 431 "));
+    CHECK(h.stats().total() == 3);
+}
