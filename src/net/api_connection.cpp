@@ -2,6 +2,11 @@
 // request/response at a time over Beast, a single deadline per attempt. Every
 // failure is mapped to a post_result kind with a message that names the phase,
 // so that the report and the log say what went wrong where.
+//
+// The deadline is one timer per connection that is re-armed only when it
+// fires (a watchdog), not a timer per read and write as beast::tcp_stream
+// arms: with a 30 s timeout and requests of a few hundred microseconds, a
+// request then costs no timer operation at all.
 #include "prospect/net/api_connection.hpp"
 
 #include <openssl/err.h>
@@ -11,20 +16,21 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/error.hpp>
+#include <boost/asio/connect.hpp>
 #include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
 
 #include <cstdio>
 #include <optional>
 
 #include "prospect/net/response.hpp"
+#include "prospect/net/response_reader.hpp"
 #include "prospect/net/tls_context.hpp"
 
 namespace prospect::net {
@@ -35,12 +41,10 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using error_code = boost::system::error_code;
-using stream_type = asio::ssl::stream<beast::tcp_stream>;
+using stream_type = asio::ssl::stream<tcp::socket>;
+using clock = std::chrono::steady_clock;
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-
-// Longest Retry-After value passed on; a real one is a date or a few digits.
-constexpr std::size_t max_retry_after = 64;
 
 struct session_deleter {
     void operator()(SSL_SESSION* s) const { SSL_SESSION_free(s); }
@@ -61,7 +65,7 @@ bool is_certificate_failure(const error_code& ec, SSL* ssl) {
 
 }  // namespace
 
-struct api_connection::impl {
+struct api_connection::impl : std::enable_shared_from_this<impl> {
     asio::any_io_executor executor;
     asio::ssl::context& tls;
     base_url url;
@@ -72,12 +76,17 @@ struct api_connection::impl {
     std::optional<stream_type> stream;
     bool exchanged = false;  // the current connection has completed a request/response
     beast::flat_buffer buffer;
-    std::optional<http::response_parser<http::string_body>> parser;
+    response_parts response;
+    std::optional<response_reader> reader;
     envelope_parser envelopes;
     api_envelope envelope;
     std::unique_ptr<SSL_SESSION, session_deleter> session;  // to resume on the next connect
     std::uint64_t connects = 0;
     std::uint64_t resumed = 0;
+    asio::steady_timer watchdog;
+    clock::time_point deadline = clock::time_point::max();  // of the attempt in progress; max while idle
+    bool watchdog_waiting = false;
+    bool expired = false;  // the watchdog closed the socket: the attempt's deadline passed
 
     impl(asio::any_io_executor ex, asio::ssl::context& ctx, const base_url& u)
         : executor(std::move(ex)),
@@ -85,9 +94,38 @@ struct api_connection::impl {
           url(u),
           port_text(std::to_string(u.port)),
           where((u.host.find(':') == std::string::npos ? u.host : "[" + u.host + "]") + ":" + port_text),
-          resolver(executor) {}
+          resolver(executor),
+          watchdog(executor) {}
 
-    beast::tcp_stream& lowest() { return stream->next_layer(); }
+    tcp::socket& lowest() { return stream->next_layer(); }
+
+    // The deadline of the attempt that starts now. A wait already pending
+    // that ends no later is left alone: when it ends early it waits again.
+    void expire_at(clock::time_point d) {
+        deadline = d;
+        expired = false;
+        if (watchdog_waiting && watchdog.expiry() <= d) return;
+        watchdog_waiting = true;
+        watchdog.expires_at(d);  // cancels a later wait (its handler sees operation_aborted)
+        // The handler may run after the connection is gone.
+        watchdog.async_wait([self = weak_from_this()](const error_code& ec) {
+            if (auto s = self.lock(); s && ec != asio::error::operation_aborted) s->on_watchdog();
+        });
+    }
+
+    void on_watchdog() {
+        watchdog_waiting = false;
+        if (deadline == clock::time_point::max()) return;
+        if (clock::now() < deadline) {
+            expire_at(deadline);
+            return;
+        }
+        // As beast::tcp_stream does on a timeout: the operation in progress
+        // ends with an error, and `expired` says why.
+        expired = true;
+        error_code ignored;
+        if (stream) lowest().close(ignored);
+    }
 
     // `clean`: the connection ended where the protocol allows (after a whole
     // response); OpenSSL otherwise marks its session unresumable, and the
@@ -96,7 +134,7 @@ struct api_connection::impl {
         if (stream) {
             if (clean) SSL_set_shutdown(stream->native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
             error_code ignored;
-            lowest().socket().close(ignored);
+            lowest().close(ignored);
             stream.reset();
         }
         exchanged = false;
@@ -108,9 +146,9 @@ struct api_connection::impl {
     // done with it, and sending on it would turn a harmless close into a lost
     // request.
     bool idle_connection_usable() {
-        if (!stream || !lowest().socket().is_open() || buffer.size() != 0) return false;
+        if (!stream || !lowest().is_open() || buffer.size() != 0) return false;
         if (BIO_ctrl_pending(SSL_get_rbio(stream->native_handle())) != 0) return false;
-        pollfd p{lowest().socket().native_handle(), POLLIN | POLLRDHUP, 0};
+        pollfd p{lowest().native_handle(), POLLIN | POLLRDHUP, 0};
         int n = ::poll(&p, 1, 0);
         return n == 0;
     }
@@ -128,8 +166,7 @@ struct api_connection::impl {
     }
 
     // Resolve, connect and handshake within the deadline; nullopt on success.
-    asio::awaitable<std::optional<post_result>> connect(std::chrono::steady_clock::time_point deadline,
-                                                         std::chrono::steady_clock::duration timeout) {
+    asio::awaitable<std::optional<post_result>> connect(clock::time_point deadline, clock::duration timeout) {
         drop();
         // Asio runs getaddrinfo on a private thread that cannot be
         // interrupted, so a resolve is bounded by the system resolver's own
@@ -140,7 +177,7 @@ struct api_connection::impl {
             if (rec)
                 co_return failure(post_result::kind::connect_failed,
                                   "cannot resolve " + url.host + ": " + rec.message());
-            if (std::chrono::steady_clock::now() >= deadline) co_return timed_out(timeout, "resolving the host name");
+            if (clock::now() >= deadline) co_return timed_out(timeout, "resolving the host name");
             endpoints = std::move(results);
         }
 
@@ -149,16 +186,15 @@ struct api_connection::impl {
         configure_tls_session(ssl, url.host, url.host_is_ip);
         if (session) SSL_set_session(ssl, session.get());
 
-        lowest().expires_at(deadline);
-        auto [cec, endpoint] = co_await lowest().async_connect(endpoints, use_tuple);
+        auto [cec, endpoint] = co_await asio::async_connect(lowest(), endpoints, use_tuple);
         if (cec) {
             drop();
             endpoints = {};
-            if (cec == beast::error::timeout) co_return timed_out(timeout, "connecting");
+            if (expired) co_return timed_out(timeout, "connecting");
             co_return failure(post_result::kind::connect_failed, "cannot connect to " + where + ": " + cec.message());
         }
         error_code ignored;
-        lowest().socket().set_option(tcp::no_delay(true), ignored);
+        lowest().set_option(tcp::no_delay(true), ignored);
 
         auto [hec] = co_await stream->async_handshake(asio::ssl::stream_base::client, use_tuple);
         if (hec) {
@@ -168,7 +204,7 @@ struct api_connection::impl {
                 r = failure(post_result::kind::tls_verify_failed,
                             "TLS certificate of " + where + " failed verification: " +
                                 (verify != X509_V_OK ? X509_verify_cert_error_string(verify) : hec.message()));
-            } else if (hec == beast::error::timeout) {
+            } else if (expired) {
                 r = timed_out(timeout, "TLS handshake");
             } else {
                 r = failure(post_result::kind::connect_failed,
@@ -197,14 +233,18 @@ struct api_connection::impl {
 };
 
 api_connection::api_connection(asio::any_io_executor executor, asio::ssl::context& tls, const base_url& url)
-    : impl_(std::make_unique<impl>(std::move(executor), tls, url)) {}
+    : impl_(std::make_shared<impl>(std::move(executor), tls, url)) {}
 
 api_connection::~api_connection() = default;
 
-asio::awaitable<post_result> api_connection::post(std::string_view request_bytes,
-                                                  std::chrono::steady_clock::duration timeout) {
+asio::awaitable<post_result> api_connection::post(std::string_view request_bytes, clock::duration timeout) {
     impl& s = *impl_;
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    const auto deadline = clock::now() + timeout;
+    s.expire_at(deadline);
+    struct idle_on_exit {  // whatever way the attempt ends, the watchdog then leaves the connection alone
+        impl& s;
+        ~idle_on_exit() { s.deadline = clock::time_point::max(); }
+    } idle{s};
 
     bool reused = s.stream && s.exchanged;
     if (reused && !s.idle_connection_usable()) {
@@ -216,11 +256,10 @@ asio::awaitable<post_result> api_connection::post(std::string_view request_bytes
             if (auto failed = co_await s.connect(deadline, timeout)) co_return std::move(*failed);
             reused = false;
         }
-        s.lowest().expires_at(deadline);
         auto [wec, written] = co_await asio::async_write(*s.stream, asio::buffer(request_bytes), use_tuple);
         if (!wec) break;
         s.drop();
-        if (wec == beast::error::timeout) co_return s.timed_out(timeout, "sending the request");
+        if (s.expired) co_return s.timed_out(timeout, "sending the request");
         // The server closed a kept-alive connection before it took the
         // request: nothing was processed, so send it again on a fresh one.
         // A local close() is a shutdown, not a reason to reconnect.
@@ -232,12 +271,11 @@ asio::awaitable<post_result> api_connection::post(std::string_view request_bytes
                                 "connection to " + s.where + " lost while sending the request: " + wec.message());
     }
 
-    s.parser.emplace();
-    s.parser->body_limit(max_response_body);
-    auto [rec, read] = co_await http::async_read(*s.stream, s.buffer, *s.parser, use_tuple);
+    s.reader.emplace(s.response, max_response_body);
+    auto [rec, read] = co_await http::async_read(*s.stream, s.buffer, *s.reader, use_tuple);
     if (rec) {
         s.drop();
-        if (rec == beast::error::timeout) co_return s.timed_out(timeout, "waiting for the response");
+        if (s.expired) co_return s.timed_out(timeout, "waiting for the response");
         if (rec == http::error::body_limit)
             co_return impl::failure(post_result::kind::connection_lost,
                                     "response from " + s.where + " larger than " +
@@ -249,23 +287,27 @@ asio::awaitable<post_result> api_connection::post(std::string_view request_bytes
                                        : "connection to " + s.where + " lost before a response: " + rec.message());
     }
 
-    auto& response = s.parser->get();
+    const auto& response = s.response;
     post_result r;
     r.outcome = post_result::kind::response;
-    r.status = static_cast<int>(response.result_int());
-    auto retry_after = response[http::field::retry_after];
-    r.retry_after.assign(retry_after.data(), std::min(retry_after.size(), max_retry_after));
-    s.envelopes.parse(r.status, response.reason(), response.body(), s.envelope);
+    r.status = response.status;
+    r.retry_after = response.retry_after;
+    s.envelopes.parse(r.status, response.reason, response.body, s.envelope);
     r.message = s.envelope.message;
     if (!s.exchanged) s.remember_session();
     s.exchanged = true;
-    if (!response.keep_alive()) s.drop(true);
+    if (!s.reader->keep_alive()) s.drop(true);
     co_return r;
 }
 
 void api_connection::close() {
-    impl_->resolver.cancel();
-    if (impl_->stream) impl_->lowest().close();
+    impl& s = *impl_;
+    s.resolver.cancel();
+    s.deadline = clock::time_point::max();
+    s.watchdog.cancel();  // a pending wait would keep the io_context running
+    s.watchdog_waiting = false;
+    error_code ignored;
+    if (s.stream) s.lowest().close(ignored);
 }
 
 std::uint64_t api_connection::connects() const { return impl_->connects; }

@@ -59,7 +59,7 @@ public:
 
 private:
     struct impl;
-    std::unique_ptr<impl> impl_;
+    std::shared_ptr<impl> impl_;  // the deadline timer's handler holds a weak_ptr: it may run after the connection is gone
 };
 
 }  // namespace prospect::net

@@ -1,0 +1,45 @@
+// The callbacks of response_reader: Beast has already checked the framing
+// and the limits; these only copy what the importer keeps.
+#include "prospect/net/response_reader.hpp"
+
+#include <algorithm>
+
+namespace prospect::net {
+
+namespace http = boost::beast::http;
+
+response_reader::response_reader(response_parts& out, std::size_t body_limit) : out_(out), body_limit_(body_limit) {
+    this->body_limit(body_limit);
+    out_.status = 0;
+    out_.reason.clear();
+    out_.retry_after.clear();
+    out_.body.clear();
+}
+
+void response_reader::on_response_impl(int code, string_view reason, int, error_code&) {
+    out_.status = code;
+    out_.reason.assign(reason.data(), reason.size());
+}
+
+void response_reader::on_field_impl(http::field name, string_view, string_view value, error_code&) {
+    if (name != http::field::retry_after || retry_after_seen_) return;
+    retry_after_seen_ = true;
+    out_.retry_after.assign(value.data(), std::min(value.size(), max_retry_after));
+}
+
+void response_reader::on_body_init_impl(const boost::optional<std::uint64_t>& content_length, error_code&) {
+    // Beast has refused a length over the limit already.
+    if (content_length) out_.body.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(*content_length, body_limit_)));
+}
+
+std::size_t response_reader::on_body_impl(string_view body, error_code&) {
+    out_.body.append(body.data(), body.size());
+    return body.size();
+}
+
+std::size_t response_reader::on_chunk_body_impl(std::uint64_t, string_view body, error_code&) {
+    out_.body.append(body.data(), body.size());
+    return body.size();
+}
+
+}  // namespace prospect::net
