@@ -1,6 +1,8 @@
 // Envelope reading with simdjson's DOM parser, kept across responses so that
 // its buffers are reused. Every path ends in a non-empty one-line message,
 // because the report must say something useful whatever a gateway sent.
+// A response identical to the previous one (an import gets the same 201
+// envelope for nearly every row) is answered from the previous result.
 #include "prospect/net/response.hpp"
 
 #include <simdjson.h>
@@ -80,17 +82,38 @@ void append_sanitized(std::string& out, std::string_view s, std::size_t limit) {
 struct envelope_parser::impl {
     simdjson::dom::parser parser;
     std::string scratch;  // minified non-string messages
+    // The previous call's input and result.
+    bool have_last = false;
+    int last_status = 0;
+    std::string last_reason;
+    std::string last_body;
+    api_envelope last;
+
+    void parse(int http_status, std::string_view reason, std::string_view body, api_envelope& out);
 };
 
 envelope_parser::envelope_parser() : impl_(std::make_unique<impl>()) {}
 envelope_parser::~envelope_parser() = default;
 
 void envelope_parser::parse(int http_status, std::string_view reason, std::string_view body, api_envelope& out) {
+    impl& s = *impl_;
+    if (!s.have_last || http_status != s.last_status || reason != s.last_reason || body != s.last_body) {
+        s.parse(http_status, reason, body, s.last);
+        s.have_last = true;
+        s.last_status = http_status;
+        s.last_reason.assign(reason);
+        s.last_body.assign(body);
+    }
+    out.status.assign(s.last.status);
+    out.message.assign(s.last.message);
+}
+
+void envelope_parser::impl::parse(int http_status, std::string_view reason, std::string_view body, api_envelope& out) {
     out.status.clear();
     out.message.clear();
 
     simdjson::dom::element root;
-    if (impl_->parser.parse(body.data(), body.size()).get(root) == simdjson::SUCCESS) {
+    if (parser.parse(body.data(), body.size()).get(root) == simdjson::SUCCESS) {
         simdjson::dom::element message = root;
         bool have_message = root.is_string();
         if (root.is_object()) {
@@ -110,14 +133,14 @@ void envelope_parser::parse(int http_status, std::string_view reason, std::strin
                 if (out.message.size() + 2 >= max_message_bytes) break;
                 if (!out.message.empty()) out.message.append("; ");
                 if (item.get_string().get(text) != simdjson::SUCCESS) {
-                    impl_->scratch = simdjson::minify(item);
-                    text = impl_->scratch;
+                    scratch = simdjson::minify(item);
+                    text = scratch;
                 }
                 append_sanitized(out.message, text, max_message_bytes - out.message.size());
             }
         } else if (root.is_object()) {
-            impl_->scratch = simdjson::minify(message);
-            append_sanitized(out.message, impl_->scratch, max_message_bytes);
+            scratch = simdjson::minify(message);
+            append_sanitized(out.message, scratch, max_message_bytes);
         }
     } else {
         std::size_t first = 0;

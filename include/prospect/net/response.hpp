@@ -27,7 +27,8 @@ public:
     // Fills `out` from a response body. The message is the envelope's
     // message (a string, or an array of strings joined with "; "); failing
     // that, a short excerpt of a non-JSON body (an HTML page's <title>);
-    // failing that, "HTTP <status> <reason>".
+    // failing that, "HTTP <status> <reason>". The same input as the previous
+    // call is not parsed again.
     void parse(int http_status, std::string_view reason, std::string_view body, api_envelope& out);
 
 private:

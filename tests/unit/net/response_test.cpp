@@ -89,6 +89,23 @@ TEST_CASE("one parser serves many responses") {
     CHECK(out.message == "third");
 }
 
+TEST_CASE("a repeated response gets the same result, and a changed status, reason or body is parsed afresh") {
+    envelope_parser parser;
+    api_envelope out;
+    parser.parse(400, "Bad Request", R"({"status":"error"})", out);
+    CHECK(out.message == "HTTP 400 Bad Request");
+    api_envelope again;
+    parser.parse(400, "Bad Request", R"({"status":"error"})", again);
+    CHECK(again.status == "error");
+    CHECK(again.message == "HTTP 400 Bad Request");
+    parser.parse(503, "Bad Request", R"({"status":"error"})", out);
+    CHECK(out.message == "HTTP 503 Bad Request");
+    parser.parse(503, "Service Unavailable", R"({"status":"error"})", out);
+    CHECK(out.message == "HTTP 503 Service Unavailable");
+    parser.parse(503, "Service Unavailable", R"({"status":"busy"})", out);
+    CHECK(out.status == "busy");
+}
+
 TEST_CASE("sanitizing: white space collapsed, control bytes gone, cut at a character boundary") {
     CHECK(sanitized("  a \t\r\n b  ") == "a b");
     CHECK(sanitized("a\x7f" "b") == "a b");
