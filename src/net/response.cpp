@@ -131,12 +131,15 @@ void envelope_parser::impl::parse(int http_status, std::string_view reason, std:
             // NestJS-style validation errors send an array of messages.
             for (simdjson::dom::element item : items) {
                 if (out.message.size() + 2 >= max_message_bytes) break;
-                if (!out.message.empty()) out.message.append("; ");
+                const std::size_t joined = out.message.size();
+                if (joined > 0) out.message.append("; ");
                 if (item.get_string().get(text) != simdjson::SUCCESS) {
                     scratch = simdjson::minify(item);
                     text = scratch;
                 }
                 append_sanitized(out.message, text, max_message_bytes - out.message.size());
+                // An item that added nothing (blank, or no room left) leaves no dangling "; ".
+                if (out.message.size() == joined + (joined > 0 ? 2 : 0)) out.message.resize(joined);
             }
         } else if (root.is_object()) {
             scratch = simdjson::minify(message);

@@ -40,6 +40,10 @@ TEST_CASE("a message that is missing, null or not a string degrades gracefully")
     CHECK(parsed(R"({"message":["campaignId must be a UUID","prospectListId must be a UUID"]})").message ==
           "campaignId must be a UUID; prospectListId must be a UUID");
     CHECK(parsed(R"({"message":["x",3,{"a":1}]})").message == R"(x; 3; {"a":1})");
+    // Found by fuzz_response: a blank item, or one with no room left, ended the message with "; ".
+    CHECK(parsed(R"({"message":["x"," ",""]})").message == "x");
+    CHECK(parsed(R"({"message":[" ","y"]})").message == "y");
+    CHECK(parsed(R"({"message":[")" + std::string(296, 'a') + R"(","bcd"]})").message == std::string(296, 'a'));
     CHECK(parsed(R"({"message":42})").message == "42");
     CHECK(parsed(R"({"message":{"detail":"nope"}})").message == R"({"detail":"nope"})");
     CHECK(parsed(R"({"status":7,"message":"m"})").status == "");
