@@ -78,6 +78,9 @@ parsed_options parse_options(int argc, const char* const* argv, std::ostream& ou
     app.add_option("--latency-ms", latency, "added response latency, MS or MIN-MAX")->default_str("0");
     app.add_option("--keepalive-requests", p.keepalive_requests, "close a connection after N responses (default: never)");
     app.add_option("--seed", p.seed, "seed of the fault injection")->default_str(std::to_string(p.seed));
+    app.add_option("--store", p.store_file,
+                   "keep the stored prospects in this file, so that a sandbox restarted with it still has them "
+                   "(default: in memory only)");
 
     try {
         app.parse(argc, argv);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace prospect::sandbox {
 namespace {
@@ -23,6 +24,7 @@ request_handler::request_handler(const server_params& params, clock::time_point 
     : api_keys_(params.api_keys),
       store_(params.api_keys.size()),
       faults_({params.fail_rate, params.drop_rate, params.latency_min_ms, params.latency_max_ms, params.seed}) {
+    if (!params.store_file.empty()) log_ = std::make_unique<store_log>(params.store_file, store_, api_keys_.size());
     buckets_.reserve(api_keys_.size());
     for (std::size_t i = 0; i < api_keys_.size(); ++i) buckets_.emplace_back(params.rate, params.burst, now);
 }
@@ -105,7 +107,15 @@ void request_handler::handle_add(const request_view& req, clock::time_point now,
         respond(out, 400, message, extras, p.drop);
         return;
     }
-    // The only write to the store.
+    // The only write to the store; logged first, so a restart never forgets an answered post.
+    if (log_) {
+        try {
+            log_->append(key, body_);
+        } catch (const std::runtime_error& e) {
+            respond(out, 500, e.what(), extras, p.drop);
+            return;
+        }
+    }
     switch (store_.add(key, body_)) {
     case add_status::added:
     case add_status::already_in_list:

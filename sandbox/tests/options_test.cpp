@@ -35,12 +35,13 @@ TEST_CASE("defaults are PRODUCT.md's") {
     CHECK(p.drop_rate == 0);
     CHECK(p.latency_max_ms == 0);
     CHECK(p.keepalive_requests == 0);
+    CHECK(p.store_file.empty());
 }
 
 TEST_CASE("every option lands in its field") {
     auto r = parse({"--listen", "[::1]:0", "--api-key", "a", "--api-key", "b", "--ca-out", "ca.pem", "--rate", "2.5",
                     "--burst", "4", "--fail-rate", "0.1", "--drop-rate", "0.2", "--latency-ms", "5-50",
-                    "--keepalive-requests", "3", "--seed", "99"});
+                    "--keepalive-requests", "3", "--seed", "99", "--store", "store.log"});
     REQUIRE(r.parsed.params);
     auto& p = *r.parsed.params;
     CHECK(p.listen == "[::1]:0");
@@ -54,6 +55,7 @@ TEST_CASE("every option lands in its field") {
     CHECK(p.latency_max_ms == 50);
     CHECK(p.keepalive_requests == 3);
     CHECK(p.seed == 99);
+    CHECK(p.store_file == "store.log");
 }
 
 TEST_CASE("a rate without a burst gets a burst of the rate, at least 1") {

@@ -1,4 +1,5 @@
 #include "prospect/sandbox/request_handler.hpp"
+#include "support/files.hpp"
 
 #include <doctest/doctest.h>
 
@@ -216,4 +217,23 @@ TEST_CASE("unparsable requests are 400, 413 or 431 and close the connection") {
     h.reject(parse_failure::header_too_large, "", out);
     CHECK(out.starts_with("HTTP/1.1 431 "));
     CHECK(h.stats().total() == 3);
+}
+
+TEST_CASE("with --store, a new handler on the same file has what the last one stored, and what it answered 400") {
+    prospect::test::temp_dir dir;
+    auto params = params_with();
+    params.store_file = dir / "store.log";
+    {
+        request_handler first(params, t0);
+        exchange x(first);
+        CHECK(x.post().status() == 201);
+        CHECK(x.post(add_body("https://www.linkedin.com/in/john")).status() == 201);
+        CHECK(x.post("{}").status() == 400);  // never reached the store: not logged
+    }
+    request_handler restarted(params, t0);
+    REQUIRE(restarted.prospects().prospects().size() == 2);
+    CHECK(restarted.prospects().prospects()[1].profile_url == "https://www.linkedin.com/in/john");
+    exchange x(restarted);
+    CHECK(x.post().status() == 201);
+    CHECK(restarted.prospects().prospects()[0].posts == 2);
 }

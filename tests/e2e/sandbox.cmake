@@ -12,6 +12,7 @@ if(TARGET prospect_sandbox_lib)
     ${sandbox_unit_dir}/request_handler_test.cpp
     ${sandbox_unit_dir}/stats_test.cpp
     ${sandbox_unit_dir}/store_test.cpp
+    ${sandbox_unit_dir}/store_log_test.cpp
     LIBS prospect_sandbox_lib OpenSSL::Crypto)
 endif()
 

@@ -1,9 +1,9 @@
 // The sandbox's answer to one parsed request: the Add Prospect checks in
 // PRODUCT.md's order (API key, rate limit, injected faults, body, store) and
-// the introspection endpoints. No I/O and no clock of its own (the time is a
-// parameter), so unit tests and the fuzzer drive it deterministically; the
-// server only accepts, reads, waits and writes. Beast stays out: a request
-// arrives as the few strings the handler reads.
+// the introspection endpoints. No clock of its own (the time is a
+// parameter) and no I/O but --store's file, so unit tests and the fuzzer
+// drive it deterministically; the server only accepts, reads, waits and
+// writes. Beast stays out: a request arrives as the few strings the handler reads.
 #pragma once
 
 #include "prospect/policy/token_bucket.hpp"
@@ -13,9 +13,11 @@
 #include "prospect/sandbox/server.hpp"
 #include "prospect/sandbox/stats.hpp"
 #include "prospect/sandbox/store.hpp"
+#include "prospect/sandbox/store_log.hpp"
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,7 +55,9 @@ public:
     static constexpr std::uint32_t header_limit = 16 * 1024;
 
     // Reads the API keys, the rate limit and the fault parameters; the
-    // buckets start full at `now`.
+    // buckets start full at `now`. With params.store_file, the store is
+    // replayed from that file and kept in it (throws std::runtime_error
+    // naming --store).
     request_handler(const server_params& params, clock::time_point now);
 
     // Replaces `out` with the complete response. `now` must not go backwards
@@ -74,6 +78,7 @@ private:
     std::vector<std::string> api_keys_;
     std::vector<policy::token_bucket> buckets_;  // one per API key
     store store_;
+    std::unique_ptr<store_log> log_;  // --store, or none
     request_stats stats_;
     post_timeline timeline_;
     fault_injector faults_;

@@ -35,6 +35,8 @@ struct server_params {
     std::uint64_t keepalive_requests = 0;
     // Seed of the fault injection: the same seed and request order, the same faults.
     std::uint64_t seed = 1;
+    // Where the store is kept across restarts (store_log.hpp); empty: in memory only.
+    std::string store_file;
 };
 
 class server {
