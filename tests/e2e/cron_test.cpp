@@ -3,26 +3,15 @@
 // that state with a deadline; nothing waits for a guessed time.
 #include "import_support.hpp"
 
-#include <chrono>
 #include <csignal>
 #include <doctest/doctest.h>
 #include <filesystem>
-#include <functional>
-#include <thread>
 
 using namespace prospect::test;
 
 namespace {
 
 bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
-
-void wait_until(const std::function<bool()>& ready, const char* what) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (!ready()) {
-        if (std::chrono::steady_clock::now() > deadline) FAIL("timed out waiting for " << what);
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-}
 
 std::uintmax_t size_of(const std::string& path) {
     std::error_code ec;

@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <chrono>
 #include <fmt/format.h>
 #include <stdexcept>
+#include <thread>
 
 namespace prospect::test {
 
@@ -65,6 +67,14 @@ sandbox_stats stats(const sandbox_process& s) {
     out.dropped = o.at("dropped").as_int64();
     for (const auto& [k, v] : o.at("byStatus").as_object()) out.by_status[std::stoi(std::string(k))] = v.as_int64();
     return out;
+}
+
+void wait_until(const std::function<bool()>& ready, const char* what) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!ready()) {
+        if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error(std::string("timed out waiting for ") + what);
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
 }
 
 std::vector<report_row> read_report(const std::string& path) {

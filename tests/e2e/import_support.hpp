@@ -5,6 +5,7 @@
 #include "sandbox_client.hpp"
 #include "support/process.hpp"
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -37,6 +38,10 @@ struct sandbox_stats {
     long dropped = 0;
 };
 sandbox_stats stats(const sandbox_process& s);
+
+// Polls `ready` every few milliseconds until it holds; throws, naming `what`,
+// after a minute. Tests wait for a state this way, never for a guessed time.
+void wait_until(const std::function<bool()>& ready, const char* what);
 
 struct report_row {
     std::size_t row = 0;

@@ -11,6 +11,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <functional>
@@ -49,7 +50,9 @@ std::string add_body(std::string_view url, std::string_view list, bool move, std
 
 sandbox_process::sandbox_process(std::vector<std::string> args)
     : ca_file(dir_ / "ca.pem"), proc_([&] {
-          std::vector<std::string> argv{PROSPECT_SANDBOX_BIN, "--listen", "127.0.0.1:0", "--ca-out", dir_ / "ca.pem"};
+          std::vector<std::string> argv{PROSPECT_SANDBOX_BIN, "--ca-out", dir_ / "ca.pem"};
+          if (std::find(args.begin(), args.end(), "--listen") == args.end())
+              argv.insert(argv.end(), {"--listen", "127.0.0.1:0"});
           argv.insert(argv.end(), args.begin(), args.end());
           return child(argv);
       }()) {

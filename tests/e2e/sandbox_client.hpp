@@ -28,7 +28,8 @@ class sandbox_process {
     temp_dir dir_;  // first: ca_file lives in it
 
 public:
-    // Starts prospect-sandbox --listen 127.0.0.1:0 --ca-out <tmp>/ca.pem plus `args`.
+    // Starts prospect-sandbox --ca-out <tmp>/ca.pem plus `args`, and --listen
+    // 127.0.0.1:0 unless `args` hold a --listen.
     explicit sandbox_process(std::vector<std::string> args = {});
     // SIGTERM (or `sig`) and the exit status.
     int stop(int sig = 15);

@@ -4,12 +4,14 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdexcept>
 #include <utility>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -43,6 +45,13 @@ int decode_status(int raw) {
     if (WIFEXITED(raw)) return WEXITSTATUS(raw);
     if (WIFSIGNALED(raw)) return 128 + WTERMSIG(raw);
     return -1;
+}
+
+// Waits for pid; returns its peak RSS in KiB.
+long reap(int pid, int& raw) {
+    rusage usage{};
+    while (::wait4(pid, &raw, 0, &usage) < 0 && errno == EINTR) {}
+    return usage.ru_maxrss;
 }
 
 struct pipe_pair {
@@ -128,7 +137,7 @@ run_result run(const std::vector<std::string>& argv, const run_options& options)
         }
     }
     int raw = 0;
-    while (::waitpid(pid, &raw, 0) < 0 && errno == EINTR) {}
+    result.peak_rss_kb = reap(pid, raw);
     result.status = decode_status(raw);
     return result;
 }
@@ -142,7 +151,7 @@ child::child(const std::vector<std::string>& argv, const run_options& options) {
 
 child::child(child&& other) noexcept
     : pid_(other.pid_), out_fd_(other.out_fd_), pending_(std::move(other.pending_)),
-      reaped_(other.reaped_), status_(other.status_) {
+      reaped_(other.reaped_), status_(other.status_), peak_rss_kb_(other.peak_rss_kb_) {
     other.pid_ = -1;
     other.out_fd_ = -1;
 }
@@ -189,10 +198,18 @@ void child::signal(int sig) {
 int child::wait() {
     if (reaped_) return status_;
     int raw = 0;
-    while (::waitpid(pid_, &raw, 0) < 0 && errno == EINTR) {}
+    peak_rss_kb_ = reap(pid_, raw);
     reaped_ = true;
     status_ = decode_status(raw);
     return status_;
+}
+
+long child::peak_rss_kb() const {
+    if (reaped_) return peak_rss_kb_;
+    std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+    for (std::string line; std::getline(status, line);)
+        if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+    return 0;
 }
 
 }  // namespace prospect::test

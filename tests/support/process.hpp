@@ -20,6 +20,7 @@ struct run_result {
     int status = -1;  // exit status, or 128 + signal number
     std::string out;
     std::string err;
+    long peak_rss_kb = 0;  // the child's peak resident set (ru_maxrss)
 };
 
 run_result run(const std::vector<std::string>& argv, const run_options& options = {});
@@ -39,6 +40,8 @@ public:
     // Everything the child wrote on stdout after the lines read so far (reads to EOF).
     std::string read_rest();
     int pid() const { return pid_; }
+    // Peak resident set in KiB: so far (VmHWM) while it runs, ru_maxrss once reaped.
+    long peak_rss_kb() const;
 
 private:
     int pid_ = -1;
@@ -46,6 +49,7 @@ private:
     std::string pending_;
     bool reaped_ = false;
     int status_ = -1;
+    long peak_rss_kb_ = 0;
 };
 
 }  // namespace prospect::test
