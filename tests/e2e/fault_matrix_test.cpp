@@ -10,7 +10,7 @@
 
 #include <csignal>
 #include <doctest/doctest.h>
-#include <optional>
+#include <ostream>
 
 using namespace prospect::test;
 
@@ -22,6 +22,12 @@ struct faults {
     std::string latency_ms;  // "0", or around the --timeout below
     std::string keepalive;   // close after this many responses; empty: never
 };
+
+// What CAPTURE shows of a failing combination.
+std::ostream& operator<<(std::ostream& out, const faults& f) {
+    return out << "--fail-rate " << f.fail_rate << " --drop-rate " << f.drop_rate << " --latency-ms " << f.latency_ms
+               << " --keepalive-requests " << (f.keepalive.empty() ? "none" : f.keepalive);
+}
 
 // The certificate a restarted sandbox shares with the one it replaces.
 struct sandbox_identity {
@@ -100,10 +106,7 @@ std::vector<faults> matrix() {
 TEST_CASE("every fault combination: every row accounted for, none stored twice, a re-run finishes the file") {
     int seed = 1;
     for (const auto& f : matrix()) {
-        CAPTURE(f.fail_rate);
-        CAPTURE(f.drop_rate);
-        CAPTURE(f.latency_ms);
-        CAPTURE(f.keepalive);
+        CAPTURE(f);
         sandbox_process sandbox(sandbox_options(f, seed++));
         temp_dir dir;
         auto input = dir / "leads.csv";
@@ -123,10 +126,7 @@ TEST_CASE("every fault combination with the sandbox killed and restarted mid-run
     sandbox_identity identity;
     int seed = 101;
     for (const auto& f : matrix()) {
-        CAPTURE(f.fail_rate);
-        CAPTURE(f.drop_rate);
-        CAPTURE(f.latency_ms);
-        CAPTURE(f.keepalive);
+        CAPTURE(f);
         temp_dir dir;
         auto options = sandbox_options(f, seed++);
         options.insert(options.end(), {"--cert", identity.cert, "--key", identity.key, "--store", dir / "store.log"});
