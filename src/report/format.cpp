@@ -3,6 +3,7 @@
 
 #include "prospect/text/json_escape.hpp"
 
+#include <array>
 #include <charconv>
 
 namespace prospect::report {
@@ -23,6 +24,20 @@ bool looks_like_formula(std::string_view cell) noexcept {
     }
 }
 
+// Bytes that make a cell need quotes, looked up once per byte:
+// std::string_view::find_first_of with a set calls memchr once per byte.
+constexpr std::array<bool, 256> quote_triggers = [] {
+    std::array<bool, 256> t{};
+    for (unsigned char c : {',', '"', '\r', '\n'}) t[c] = true;
+    return t;
+}();
+
+bool has_quote_trigger(std::string_view cell) noexcept {
+    for (char c : cell)
+        if (quote_triggers[static_cast<unsigned char>(c)]) return true;
+    return false;
+}
+
 }  // namespace
 
 std::optional<format> format_from_string(std::string_view s) noexcept {
@@ -37,17 +52,19 @@ std::string_view csv_header() noexcept {
 
 void append_csv_cell(std::string& out, std::string_view cell) {
     bool formula = looks_like_formula(cell);
-    bool quote = formula || cell.find_first_of(",\"\r\n") != std::string_view::npos;
-    if (!quote) {
+    if (!formula && !has_quote_trigger(cell)) {
         out.append(cell);
         return;
     }
     out.push_back('"');
     if (formula) out.push_back('\'');
-    for (char c : cell) {
-        if (c == '"') out.push_back('"');
-        out.push_back(c);
+    // Each quote is doubled; the runs between quotes are appended whole.
+    for (std::size_t q = cell.find('"'); q != std::string_view::npos; q = cell.find('"')) {
+        out.append(cell.substr(0, q + 1));
+        out.push_back('"');
+        cell.remove_prefix(q + 1);
     }
+    out.append(cell);
     out.push_back('"');
 }
 

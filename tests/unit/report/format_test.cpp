@@ -59,6 +59,40 @@ TEST_CASE("CSV cells with delimiters, quotes and line breaks are quoted") {
     CHECK(cell("l1\r\nl2") == "\"l1\r\nl2\"");
 }
 
+TEST_CASE("each of comma, quote, CR and LF alone makes a cell quoted, wherever it is") {
+    for (char special : {',', '"', '\r', '\n'}) {
+        const std::string s(1, special);
+        const std::string inner = special == '"' ? "\"\"" : s;
+        CAPTURE(static_cast<int>(special));
+        // A leading CR is also a formula prefix.
+        CHECK(cell(s) == std::string(special == '\r' ? "\"'" : "\"") + inner + "\"");
+        CHECK(cell("ab" + s) == "\"ab" + inner + "\"");
+        CHECK(cell("a" + s + "b") == "\"a" + inner + "b\"");
+    }
+}
+
+TEST_CASE("cells without a comma, quote or line break are copied as they are") {
+    CHECK(cell("") == "");
+    const std::string url = "https://www.linkedin.com/in/j%C3%B6rg?trk=a;b|c'd";
+    CHECK(cell(url) == url);
+    CHECK(cell("J\xC3\xB6rg \xFF\x80 \x01\x7F\tend") == "J\xC3\xB6rg \xFF\x80 \x01\x7F\tend");
+    CHECK(cell(std::string_view("a\0b", 3)) == std::string("a\0b", 3));
+}
+
+TEST_CASE("long cells are scanned to their last byte") {
+    const std::string plain(5000, 'x');
+    CHECK(cell(plain) == plain);
+    CHECK(cell(plain + ",") == "\"" + plain + ",\"");
+    CHECK(cell(plain + "\n" + plain) == "\"" + plain + "\n" + plain + "\"");
+    std::string quotes, doubled;
+    for (int i = 0; i < 300; ++i) {
+        quotes += "ab\"";
+        doubled += "ab\"\"";
+    }
+    CHECK(cell(quotes) == "\"" + doubled + "\"");
+    CHECK(cell(std::string(50, '"')) == "\"" + std::string(100, '"') + "\"");
+}
+
 TEST_CASE("cells a spreadsheet would execute are neutralized") {
     CHECK(cell("=HYPERLINK(\"http://evil\")") == "\"'=HYPERLINK(\"\"http://evil\"\")\"");
     CHECK(cell("+1") == "\"'+1\"");
@@ -67,6 +101,9 @@ TEST_CASE("cells a spreadsheet would execute are neutralized") {
     CHECK(cell("\tx") == "\"'\tx\"");
     CHECK(cell("\rx") == "\"'\rx\"");
     CHECK(cell("a=b") == "a=b");
+    CHECK(cell("=") == "\"'=\"");
+    CHECK(cell("-a,\"b\"") == "\"'-a,\"\"b\"\"\"");
+    CHECK(cell("@" + std::string(3000, 'y')) == "\"'@" + std::string(3000, 'y') + "\"");
 }
 
 TEST_CASE("a JSONL record is one JSON object with the same fields") {
