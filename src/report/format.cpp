@@ -32,10 +32,11 @@ constexpr std::array<bool, 256> quote_triggers = [] {
     return t;
 }();
 
+// No early exit: most cells hold none, and a lookup and an OR a byte is the cheaper loop.
 bool has_quote_trigger(std::string_view cell) noexcept {
-    for (char c : cell)
-        if (quote_triggers[static_cast<unsigned char>(c)]) return true;
-    return false;
+    bool seen = false;
+    for (char c : cell) seen |= quote_triggers[static_cast<unsigned char>(c)];
+    return seen;
 }
 
 }  // namespace
