@@ -1,30 +1,35 @@
 // The I/O driver of one API connection: resolve, connect, TLS handshake, one
-// request/response at a time over Beast, a single deadline per attempt. Every
-// failure is mapped to a post_result kind with a message that names the phase,
-// so that the report and the log say what went wrong where.
+// request/response at a time, a single deadline per attempt. Every failure is
+// mapped to a post_result kind with a message that names the phase, so that
+// the report and the log say what went wrong where.
+//
+// OpenSSL is driven here directly, through a BIO pair whose outer end this
+// file fills from the socket and drains into it, as asio::ssl::stream does,
+// but without its layers of composed operations: a request is one SSL_write
+// and one non-blocking send, a response one wait for the socket, one read and
+// (usually) one SSL_read, parsed by Beast's parser as the bytes come. A
+// request costs one suspension of the coroutine, and the OpenSSL error queue
+// is touched only when something failed.
 //
 // The deadline is one timer per connection that is re-armed only when it
-// fires (a watchdog), not a timer per read and write as beast::tcp_stream
-// arms: with a 30 s timeout and requests of a few hundred microseconds, a
-// request then costs no timer operation at all.
+// fires (a watchdog), not a timer per read and write: with a 30 s timeout and
+// requests of a few hundred microseconds, a request costs no timer operation.
 #include "prospect/net/api_connection.hpp"
 
+#include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <poll.h>
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/connect.hpp>
-#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/read.hpp>
 
 #include <cstdio>
 #include <optional>
@@ -41,10 +46,13 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using error_code = boost::system::error_code;
-using stream_type = asio::ssl::stream<tcp::socket>;
 using clock = std::chrono::steady_clock;
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+// Room for one whole TLS record (16 KiB of plaintext plus its overhead) in
+// each direction of the BIO pair.
+constexpr std::size_t tls_buffer_size = 17 * 1024;
 
 struct session_deleter {
     void operator()(SSL_SESSION* s) const { SSL_SESSION_free(s); }
@@ -56,26 +64,81 @@ std::string seconds_text(std::chrono::steady_clock::duration d) {
     return buf;
 }
 
-bool is_certificate_failure(const error_code& ec, SSL* ssl) {
-    if (ec.category() == asio::error::get_ssl_category() &&
-        ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_CERTIFICATE_VERIFY_FAILED)
-        return true;
-    return SSL_get_verify_result(ssl) != X509_V_OK;
+// What OpenSSL's error queue says about the failure just seen, as Asio would
+// word it ("certificate verify failed (SSL routines)"); empties the queue so
+// that the next operation starts clean.
+std::string take_openssl_error(std::string_view fallback) {
+    unsigned long code = ERR_get_error();
+    ERR_clear_error();
+    if (code == 0) return std::string(fallback);
+    return error_code(static_cast<int>(code), asio::error::get_ssl_category()).message();
 }
+
+// One TLS connection's OpenSSL state: the SSL object reads and writes the
+// inner end of a BIO pair, the connection moves bytes between the outer end
+// and the socket.
+class tls_link {
+public:
+    explicit tls_link(SSL_CTX* ctx) : ssl_(SSL_new(ctx)) {
+        BIO* inner = nullptr;
+        if (!ssl_ || BIO_new_bio_pair(&inner, tls_buffer_size, &outer_, tls_buffer_size) != 1) {
+            if (ssl_) SSL_free(ssl_);
+            throw std::runtime_error("cannot set up a TLS connection: " + take_openssl_error("out of memory"));
+        }
+        SSL_set_bio(ssl_, inner, inner);  // the SSL object owns the inner end
+        SSL_set_connect_state(ssl_);
+    }
+    ~tls_link() {
+        SSL_free(ssl_);
+        BIO_free(outer_);
+    }
+    tls_link(const tls_link&) = delete;
+    tls_link& operator=(const tls_link&) = delete;
+
+    SSL* ssl() const { return ssl_; }
+    // Ciphertext OpenSSL has produced and the socket has not taken yet.
+    std::string_view output() const {
+        char* p = nullptr;
+        int n = BIO_nread0(outer_, &p);
+        return n > 0 ? std::string_view(p, static_cast<std::size_t>(n)) : std::string_view();
+    }
+    void consume_output(std::size_t n) {
+        char* p = nullptr;
+        BIO_nread(outer_, &p, static_cast<int>(n));
+    }
+    // Contiguous room for ciphertext from the socket.
+    asio::mutable_buffer input_room() const {
+        char* p = nullptr;
+        int n = BIO_nwrite0(outer_, &p);
+        return n > 0 ? asio::buffer(p, static_cast<std::size_t>(n)) : asio::mutable_buffer();
+    }
+    void commit_input(std::size_t n) {
+        char* p = nullptr;
+        BIO_nwrite(outer_, &p, static_cast<int>(n));
+    }
+    // Received ciphertext, or decrypted plaintext not yet read out. Also true
+    // for part of a record, which SSL_read cannot return yet.
+    bool has_input() const { return BIO_ctrl_pending(SSL_get_rbio(ssl_)) != 0 || SSL_has_pending(ssl_) != 0; }
+
+private:
+    SSL* ssl_;
+    BIO* outer_ = nullptr;
+};
 
 }  // namespace
 
 struct api_connection::impl : std::enable_shared_from_this<impl> {
     asio::any_io_executor executor;
-    asio::ssl::context& tls;
+    SSL_CTX* tls;
     base_url url;
     std::string port_text;
     std::string where;  // "host:port" for messages
     tcp::resolver resolver;
     tcp::resolver::results_type endpoints;  // empty: resolve before connecting
-    std::optional<stream_type> stream;
-    bool exchanged = false;  // the current connection has completed a request/response
-    beast::flat_buffer buffer;
+    tcp::socket socket;
+    std::optional<tls_link> link;  // engaged while connected
+    bool exchanged = false;        // the current connection has completed a request/response
+    beast::flat_buffer plaintext;  // decrypted response bytes the parser has not taken yet
     response_parts response;
     std::optional<response_reader> reader;
     envelope_parser envelopes;
@@ -90,14 +153,13 @@ struct api_connection::impl : std::enable_shared_from_this<impl> {
 
     impl(asio::any_io_executor ex, asio::ssl::context& ctx, const base_url& u)
         : executor(std::move(ex)),
-          tls(ctx),
+          tls(ctx.native_handle()),
           url(u),
           port_text(std::to_string(u.port)),
           where((u.host.find(':') == std::string::npos ? u.host : "[" + u.host + "]") + ":" + port_text),
           resolver(executor),
+          socket(executor),
           watchdog(executor) {}
-
-    tcp::socket& lowest() { return stream->next_layer(); }
 
     // The deadline of the attempt that starts now. A wait already pending
     // that ends no later is left alone: when it ends early it waits again.
@@ -120,25 +182,24 @@ struct api_connection::impl : std::enable_shared_from_this<impl> {
             expire_at(deadline);
             return;
         }
-        // As beast::tcp_stream does on a timeout: the operation in progress
-        // ends with an error, and `expired` says why.
+        // The operation in progress ends with an error, and `expired` says why.
         expired = true;
         error_code ignored;
-        if (stream) lowest().close(ignored);
+        socket.close(ignored);
     }
 
     // `clean`: the connection ended where the protocol allows (after a whole
     // response); OpenSSL otherwise marks its session unresumable, and the
     // next connect would pay for a full handshake.
     void drop(bool clean = false) {
-        if (stream) {
-            if (clean) SSL_set_shutdown(stream->native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
-            error_code ignored;
-            lowest().close(ignored);
-            stream.reset();
+        if (link) {
+            if (clean) SSL_set_shutdown(link->ssl(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+            link.reset();
         }
+        error_code ignored;
+        socket.close(ignored);
         exchanged = false;
-        buffer.consume(buffer.size());
+        plaintext.consume(plaintext.size());
     }
 
     // An idle keep-alive connection must have nothing to say: a FIN, a reset,
@@ -146,11 +207,39 @@ struct api_connection::impl : std::enable_shared_from_this<impl> {
     // done with it, and sending on it would turn a harmless close into a lost
     // request.
     bool idle_connection_usable() {
-        if (!stream || !lowest().is_open() || buffer.size() != 0) return false;
-        if (BIO_ctrl_pending(SSL_get_rbio(stream->native_handle())) != 0) return false;
-        pollfd p{lowest().native_handle(), POLLIN | POLLRDHUP, 0};
-        int n = ::poll(&p, 1, 0);
-        return n == 0;
+        if (!link || !socket.is_open() || plaintext.size() != 0 || link->has_input()) return false;
+        pollfd p{socket.native_handle(), POLLIN | POLLRDHUP, 0};
+        return ::poll(&p, 1, 0) == 0;
+    }
+
+    // Hands OpenSSL's output to the socket, without suspending while the
+    // socket takes it (a request always fits in its send buffer).
+    asio::awaitable<error_code> send_output() {
+        for (auto out = link->output(); !out.empty(); out = link->output()) {
+            error_code ec;
+            std::size_t sent = socket.send(asio::buffer(out), 0, ec);
+            if (ec == asio::error::would_block) {
+                auto [wec] = co_await socket.async_wait(tcp::socket::wait_write, use_tuple);
+                if (wec) co_return wec;
+                if (!socket.is_open()) co_return asio::error::operation_aborted;
+                continue;
+            }
+            if (ec) co_return ec;
+            link->consume_output(sent);
+        }
+        co_return error_code{};
+    }
+
+    // Waits for ciphertext from the server and hands it to OpenSSL.
+    asio::awaitable<error_code> receive_input() {
+        auto room = link->input_room();
+        if (room.size() == 0) co_return asio::error::no_buffer_space;  // OpenSSL has a whole record it has not read
+        auto [ec, n] = co_await socket.async_read_some(room, use_tuple);
+        // The watchdog or close() may have closed the socket after the read completed.
+        if (!ec && !socket.is_open()) ec = asio::error::operation_aborted;
+        if (ec) co_return ec;
+        link->commit_input(n);
+        co_return error_code{};
     }
 
     static post_result failure(post_result::kind kind, std::string message) {
@@ -163,6 +252,11 @@ struct api_connection::impl : std::enable_shared_from_this<impl> {
     post_result timed_out(std::chrono::steady_clock::duration timeout, std::string_view phase) {
         return failure(post_result::kind::timed_out,
                        "no answer from " + where + " within " + seconds_text(timeout) + " (" + std::string(phase) + ")");
+    }
+
+    bool certificate_failed(unsigned long first_error) const {
+        if (ERR_GET_REASON(first_error) == SSL_R_CERTIFICATE_VERIFY_FAILED) return true;
+        return SSL_get_verify_result(link->ssl()) != X509_V_OK;
     }
 
     // Resolve, connect and handshake within the deadline; nullopt on success.
@@ -181,12 +275,7 @@ struct api_connection::impl : std::enable_shared_from_this<impl> {
             endpoints = std::move(results);
         }
 
-        stream.emplace(executor, tls);
-        SSL* ssl = stream->native_handle();
-        configure_tls_session(ssl, url.host, url.host_is_ip);
-        if (session) SSL_set_session(ssl, session.get());
-
-        auto [cec, endpoint] = co_await asio::async_connect(lowest(), endpoints, use_tuple);
+        auto [cec, endpoint] = co_await asio::async_connect(socket, endpoints, use_tuple);
         if (cec) {
             drop();
             endpoints = {};
@@ -194,25 +283,55 @@ struct api_connection::impl : std::enable_shared_from_this<impl> {
             co_return failure(post_result::kind::connect_failed, "cannot connect to " + where + ": " + cec.message());
         }
         error_code ignored;
-        lowest().set_option(tcp::no_delay(true), ignored);
+        socket.set_option(tcp::no_delay(true), ignored);
+        socket.non_blocking(true, ignored);  // send_output() never blocks the thread
 
-        auto [hec] = co_await stream->async_handshake(asio::ssl::stream_base::client, use_tuple);
-        if (hec) {
-            post_result r;
-            if (is_certificate_failure(hec, ssl)) {
-                long verify = SSL_get_verify_result(ssl);
-                r = failure(post_result::kind::tls_verify_failed,
-                            "TLS certificate of " + where + " failed verification: " +
-                                (verify != X509_V_OK ? X509_verify_cert_error_string(verify) : hec.message()));
-            } else if (expired) {
-                r = timed_out(timeout, "TLS handshake");
-            } else {
-                r = failure(post_result::kind::connect_failed,
-                            "TLS handshake with " + where + " failed: " + hec.message());
-            }
-            ERR_clear_error();
+        // Only failures put errors in OpenSSL's queue, and each is taken out
+        // where it is seen; this clears what other code on the thread left.
+        ERR_clear_error();
+
+        link.emplace(tls);
+        SSL* ssl = link->ssl();
+        configure_tls_session(ssl, url.host, url.host_is_ip);
+        if (session) SSL_set_session(ssl, session.get());
+
+        auto handshake_failed = [&](std::string reason) {
             drop();
-            co_return r;
+            return failure(post_result::kind::connect_failed, "TLS handshake with " + where + " failed: " + reason);
+        };
+        for (;;) {
+            int r = SSL_do_handshake(ssl);
+            bool want_read = r != 1 && SSL_want_read(ssl);
+            if (r != 1 && !want_read && !SSL_want_write(ssl)) {
+                unsigned long first = ERR_peek_error();
+                if (certificate_failed(first)) {
+                    long verify = SSL_get_verify_result(ssl);
+                    std::string why = verify != X509_V_OK ? X509_verify_cert_error_string(verify)
+                                                          : take_openssl_error("certificate verify failed");
+                    ERR_clear_error();
+                    drop();
+                    co_return failure(post_result::kind::tls_verify_failed,
+                                      "TLS certificate of " + where + " failed verification: " + why);
+                }
+                co_return handshake_failed(take_openssl_error("protocol error"));
+            }
+            if (auto ec = co_await send_output()) {
+                if (expired) {
+                    drop();
+                    co_return timed_out(timeout, "TLS handshake");
+                }
+                co_return handshake_failed(ec.message());
+            }
+            if (r == 1) break;
+            if (!want_read) continue;
+            if (auto ec = co_await receive_input()) {
+                if (expired) {
+                    drop();
+                    co_return timed_out(timeout, "TLS handshake");
+                }
+                co_return handshake_failed(ec == asio::error::eof ? "the server closed the connection"
+                                                                  : ec.message());
+            }
         }
         ++connects;
         if (SSL_session_reused(ssl)) ++resumed;
@@ -222,13 +341,81 @@ struct api_connection::impl : std::enable_shared_from_this<impl> {
     // TLS 1.3 session tickets arrive after the handshake, so the session is
     // taken once the first response has been read.
     void remember_session() {
-        SSL* ssl = stream->native_handle();
+        SSL* ssl = link->ssl();
         if (SSL_session_reused(ssl) && session) return;
         SSL_SESSION* s = SSL_get1_session(ssl);
         if (s && SSL_SESSION_is_resumable(s))
             session.reset(s);
         else if (s)
             SSL_SESSION_free(s);
+    }
+
+    // Encrypts and sends the request; an error_code from the socket, or a
+    // message when OpenSSL itself failed.
+    asio::awaitable<std::pair<error_code, std::string>> send_request(std::string_view bytes) {
+        for (;;) {
+            int r = SSL_write(link->ssl(), bytes.data(), static_cast<int>(bytes.size()));
+            bool retry = r <= 0 && (SSL_want_write(link->ssl()) || SSL_want_read(link->ssl()));
+            if (r <= 0 && !retry) co_return std::pair{error_code{}, take_openssl_error("TLS write failed")};
+            if (auto ec = co_await send_output()) co_return std::pair{ec, std::string()};
+            if (r > 0) co_return std::pair{error_code{}, std::string()};
+            if (SSL_want_read(link->ssl()))
+                if (auto ec = co_await receive_input()) co_return std::pair{ec, std::string()};
+        }
+    }
+
+    // Decrypts and parses until the response is complete.
+    enum class read_end { done, socket_error, closed, tls_error, parse_error };
+    struct read_status {
+        read_end end = read_end::done;
+        error_code ec;
+        std::string tls_message;
+    };
+
+    asio::awaitable<read_status> read_response() {
+        response_reader& parser = reader.emplace(response, max_response_body);
+        parser.eager(true);
+        SSL* ssl = link->ssl();
+        bool need_input = !link->has_input();
+        for (;;) {
+            if (plaintext.size() != 0) {
+                error_code ec;
+                std::size_t used = parser.put(plaintext.data(), ec);
+                plaintext.consume(used);
+                if (ec && ec != http::error::need_more) co_return read_status{read_end::parse_error, ec, {}};
+                if (parser.is_done()) co_return read_status{};
+            }
+            if (need_input) {
+                if (auto ec = co_await receive_input()) {
+                    bool closed = ec == asio::error::eof || ec == asio::error::connection_reset;
+                    if (closed && finish_at_close(parser)) co_return read_status{};
+                    co_return read_status{closed ? read_end::closed : read_end::socket_error, ec, {}};
+                }
+            }
+            auto room = plaintext.prepare(16 * 1024);
+            int n = SSL_read(ssl, room.data(), static_cast<int>(room.size()));
+            if (n > 0) {
+                plaintext.commit(static_cast<std::size_t>(n));
+                need_input = false;
+                continue;
+            }
+            need_input = SSL_want_read(ssl);
+            if (need_input) continue;
+            if (SSL_get_shutdown(ssl) & SSL_RECEIVED_SHUTDOWN) {  // close_notify
+                ERR_clear_error();
+                if (finish_at_close(parser)) co_return read_status{};
+                co_return read_status{read_end::closed, {}, {}};
+            }
+            co_return read_status{read_end::tls_error, {}, take_openssl_error("TLS read failed")};
+        }
+    }
+
+    // A response whose body runs to the end of the connection ends there.
+    bool finish_at_close(response_reader& parser) {
+        if (!parser.got_some()) return false;
+        error_code ec;
+        parser.put_eof(ec);
+        return !ec && parser.is_done();
     }
 };
 
@@ -246,18 +433,18 @@ asio::awaitable<post_result> api_connection::post(std::string_view request_bytes
         ~idle_on_exit() { s.deadline = clock::time_point::max(); }
     } idle{s};
 
-    bool reused = s.stream && s.exchanged;
+    bool reused = s.link && s.exchanged;
     if (reused && !s.idle_connection_usable()) {
         s.drop(true);
         reused = false;
     }
     for (;;) {
-        if (!s.stream) {
+        if (!s.link) {
             if (auto failed = co_await s.connect(deadline, timeout)) co_return std::move(*failed);
             reused = false;
         }
-        auto [wec, written] = co_await asio::async_write(*s.stream, asio::buffer(request_bytes), use_tuple);
-        if (!wec) break;
+        auto [wec, tls_error] = co_await s.send_request(request_bytes);
+        if (!wec && tls_error.empty()) break;
         s.drop();
         if (s.expired) co_return s.timed_out(timeout, "sending the request");
         // The server closed a kept-alive connection before it took the
@@ -268,23 +455,33 @@ asio::awaitable<post_result> api_connection::post(std::string_view request_bytes
             continue;
         }
         co_return impl::failure(post_result::kind::connection_lost,
-                                "connection to " + s.where + " lost while sending the request: " + wec.message());
+                                "connection to " + s.where + " lost while sending the request: " +
+                                    (wec ? wec.message() : tls_error));
     }
 
-    s.reader.emplace(s.response, max_response_body);
-    auto [rec, read] = co_await http::async_read(*s.stream, s.buffer, *s.reader, use_tuple);
-    if (rec) {
+    auto status = co_await s.read_response();
+    using read_end = impl::read_end;
+    if (status.end != read_end::done) {
         s.drop();
         if (s.expired) co_return s.timed_out(timeout, "waiting for the response");
-        if (rec == http::error::body_limit)
+        switch (status.end) {
+        case read_end::parse_error:
+            if (status.ec == http::error::body_limit)
+                co_return impl::failure(post_result::kind::connection_lost,
+                                        "response from " + s.where + " larger than " +
+                                            std::to_string(max_response_body) + " bytes");
             co_return impl::failure(post_result::kind::connection_lost,
-                                    "response from " + s.where + " larger than " +
-                                        std::to_string(max_response_body) + " bytes");
-        bool closed = rec == http::error::end_of_stream || rec == asio::ssl::error::stream_truncated ||
-                      rec == asio::error::eof || rec == asio::error::connection_reset;
-        co_return impl::failure(post_result::kind::connection_lost,
-                                closed ? "connection closed by " + s.where + " before a response"
-                                       : "connection to " + s.where + " lost before a response: " + rec.message());
+                                    "unreadable response from " + s.where + ": " + status.ec.message());
+        case read_end::closed:
+            co_return impl::failure(post_result::kind::connection_lost,
+                                    "connection closed by " + s.where + " before a response");
+        case read_end::tls_error:
+            co_return impl::failure(post_result::kind::connection_lost,
+                                    "connection to " + s.where + " lost before a response: " + status.tls_message);
+        default:
+            co_return impl::failure(post_result::kind::connection_lost,
+                                    "connection to " + s.where + " lost before a response: " + status.ec.message());
+        }
     }
 
     const auto& response = s.response;
@@ -307,7 +504,7 @@ void api_connection::close() {
     s.watchdog.cancel();  // a pending wait would keep the io_context running
     s.watchdog_waiting = false;
     error_code ignored;
-    if (s.stream) s.lowest().close(ignored);
+    s.socket.close(ignored);
 }
 
 std::uint64_t api_connection::connects() const { return impl_->connects; }
