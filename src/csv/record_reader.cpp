@@ -1,8 +1,11 @@
 // Record framing over a reusable buffer, and cell parsing by fast-cpp-csv-parser.
 // fccp's LineReader splits at every line break and keeps a 48 MiB buffer, so
-// we frame records ourselves (quote-aware, any record length up to the limit)
-// and give each NUL-terminated record to fccp's column chopper and unescaper.
+// we frame records ourselves (quote-aware, any record length up to the limit),
+// split them into cells by fccp's rule, and give the cells to fccp's trimming
+// and unescaping.
 #include "prospect/csv/record_reader.hpp"
+
+#include "prospect/text/byte_scan.hpp"
 
 #define CSV_IO_NO_THREAD
 #include <libfccp/csv.h>
@@ -11,7 +14,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <bit>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -63,24 +65,9 @@ private:
 };
 
 // The first byte at or after `at` that the framing scan must look at: a
-// quote, a line break or a NUL. Eight bytes a step (the classic "has zero
-// byte" test; its lowest flagged byte is always exact), the tail one by one.
+// quote, a line break or a NUL.
 std::size_t skip_plain_bytes(const char* b, std::size_t at, std::size_t end) {
-    constexpr std::uint64_t ones = 0x0101010101010101ull;
-    constexpr std::uint64_t highs = 0x8080808080808080ull;
-    auto zero_bytes = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
-    for (; at + 8 <= end; at += 8) {
-        std::uint64_t w;
-        std::memcpy(&w, b + at, 8);
-        std::uint64_t hit = zero_bytes(w ^ (ones * '"')) | zero_bytes(w ^ (ones * '\n')) |
-                            zero_bytes(w ^ (ones * '\r')) | zero_bytes(w);
-        if (hit) return at + static_cast<std::size_t>(std::countr_zero(hit) / 8);
-    }
-    for (; at < end; ++at) {
-        const char c = b[at];
-        if (c == '"' || c == '\n' || c == '\r' || c == '\0') return at;
-    }
-    return end;
+    return text::find_first_of_bytes<'"', '\n', '\r', '\0'>(b, at, end);
 }
 
 constexpr std::string_view candidate_delimiters = ",;\t";
@@ -109,41 +96,67 @@ template <char sep>
 using quote_policy = io::double_quote_escape<sep, '"'>;
 using trim_policy = io::trim_chars<' ', '\t'>;
 
-// Without a quote in the record there is nothing to check or unescape, and
-// the cells after the last mapped column need not be chopped.
-template <char sep, bool has_quote>
-int parse_cells(char* line, std::size_t columns, const std::vector<signed char>& field_of,
+// Where the cell starting at `at` ends: the next delimiter outside quotes,
+// or `size`. fccp's chop_next_column has the same rule (each quote opens or
+// closes quoting) but looks at one byte at a time; this skips eight bytes a
+// step and says whether the cell holds a quote, so that only those are
+// checked and unescaped. Framing has paired every quote of the record.
+template <char sep>
+std::size_t cell_end(const char* line, std::size_t at, std::size_t size, bool& has_quote) {
+    for (;;) {
+        at = text::find_first_of_bytes<sep, '"'>(line, at, size);
+        if (at == size || line[at] == sep) return at;
+        has_quote = true;
+        const void* closing = std::memchr(line + at + 1, '"', size - at - 1);
+        if (!closing) throw io::error::escaped_string_not_closed();
+        at = static_cast<std::size_t>(static_cast<const char*>(closing) - line) + 1;
+    }
+}
+
+// Chops, trims and unescapes one cell; returns its end, or `size` after the last.
+template <char sep>
+std::size_t next_cell(char* line, std::size_t at, std::size_t size, char*& b, char*& e, bool& has_quote) {
+    has_quote = false;
+    const std::size_t end = cell_end<sep>(line, at, size, has_quote);
+    b = line + at;
+    e = line + end;
+    trim_policy::trim(b, e);
+    return end;
+}
+
+// Records without a quote are only chopped up to the last mapped column (the
+// caller passes fewer `columns`): there is nothing to check in the others.
+template <char sep>
+int parse_cells(char* line, std::size_t size, std::size_t columns, const std::vector<signed char>& field_of,
                 std::array<std::string_view, field_count>& cells, const char*& why) {
-    for (std::size_t i = 0; i < columns && line; ++i) {
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < columns; ++i) {
         char *b, *e;
-        io::detail::chop_next_column<quote_policy<sep>>(line, b, e);
-        trim_policy::trim(b, e);
-        if constexpr (has_quote) {
-            if (b != e && std::memchr(b, '"', static_cast<std::size_t>(e - b)) &&
-                (why = quoting_problem(b, e, sep)))
-                return static_cast<int>(i);
-        }
+        bool has_quote;
+        const std::size_t end = next_cell<sep>(line, at, size, b, e, has_quote);
+        if (has_quote && (why = quoting_problem(b, e, sep))) return static_cast<int>(i);
         if (field_of[i] >= 0) {
-            if constexpr (has_quote) quote_policy<sep>::unescape(b, e);
+            if (has_quote) quote_policy<sep>::unescape(b, e);
             cells[static_cast<std::size_t>(field_of[i])] = {b, static_cast<std::size_t>(e - b)};
         }
+        if (end == size) break;
+        at = end + 1;
     }
     return -1;
 }
 
 template <char sep>
-int parse_header(char* line, std::vector<std::string>& header, const char*& why) {
-    while (line) {
+int parse_header(char* line, std::size_t size, std::vector<std::string>& header, const char*& why) {
+    for (std::size_t at = 0;;) {
         char *b, *e;
-        io::detail::chop_next_column<quote_policy<sep>>(line, b, e);
-        trim_policy::trim(b, e);
-        if (b != e && std::memchr(b, '"', static_cast<std::size_t>(e - b)) &&
-            (why = quoting_problem(b, e, sep)))
-            return static_cast<int>(header.size());
-        quote_policy<sep>::unescape(b, e);
+        bool has_quote;
+        const std::size_t end = next_cell<sep>(line, at, size, b, e, has_quote);
+        if (has_quote && (why = quoting_problem(b, e, sep))) return static_cast<int>(header.size());
+        if (has_quote) quote_policy<sep>::unescape(b, e);
         header.emplace_back(b, e);
+        if (end == size) return -1;
+        at = end + 1;
     }
-    return -1;
 }
 
 // fccp takes the delimiter as a template argument: one instantiation per
@@ -151,17 +164,14 @@ int parse_header(char* line, std::vector<std::string>& header, const char*& why)
 constexpr std::string_view supported_delimiters = ",;\t|:!#$%&'()*+-./<=>?@[\\]^_`{}~ ";
 
 struct dialect {
-    std::array<int (*)(char*, std::size_t, const std::vector<signed char>&,
-                       std::array<std::string_view, field_count>&, const char*&),
-               2>
-        parse;  // [record holds a quote]
-    int (*parse_header)(char*, std::vector<std::string>&, const char*&);
+    int (*parse)(char*, std::size_t, std::size_t, const std::vector<signed char>&,
+                 std::array<std::string_view, field_count>&, const char*&);
+    int (*parse_header)(char*, std::size_t, std::vector<std::string>&, const char*&);
 };
 
 template <std::size_t... i>
 constexpr auto make_dialects(std::index_sequence<i...>) {
-    return std::array{dialect{{&parse_cells<supported_delimiters[i], false>, &parse_cells<supported_delimiters[i], true>},
-                              &parse_header<supported_delimiters[i]>}...};
+    return std::array{dialect{&parse_cells<supported_delimiters[i]>, &parse_header<supported_delimiters[i]>}...};
 }
 constexpr auto dialects = make_dialects(std::make_index_sequence<supported_delimiters.size()>{});
 
@@ -419,7 +429,6 @@ void record_reader::read_header() {
     if (f.has_nul) throw input_error(where + " contains a NUL byte: is this a CSV text file?");
 
     char* line = buf_.get() + f.begin;
-    line[f.size] = '\0';
     if (!params_.delimiter) {
         std::array<std::size_t, 3> counts{};
         bool in_quotes = false;
@@ -436,7 +445,7 @@ void record_reader::read_header() {
     parse_ = d.parse;
 
     const char* why = nullptr;
-    if (int bad = d.parse_header(line, header_, why); bad >= 0)
+    if (int bad = d.parse_header(line, f.size, header_, why); bad >= 0)
         throw input_error(where + ": malformed quotes in column " + std::to_string(bad + 1) + ": " + why);
     map_columns();
 }
@@ -522,12 +531,11 @@ bool record_reader::next(record& out) {
             error_ = "row contains a NUL byte";
         } else {
             char* line = buf_.get() + f.begin;
-            line[f.size] = '\0';
             const char* why = nullptr;
             int bad = -1;
             try {
-                bad = f.has_quote ? parse_[1](line, field_of_column_.size(), field_of_column_, out.cells, why)
-                                  : parse_[0](line, needed_columns_, field_of_column_, out.cells, why);
+                const std::size_t columns = f.has_quote ? field_of_column_.size() : needed_columns_;
+                bad = parse_(line, f.size, columns, field_of_column_, out.cells, why);
                 if (bad < 0 && !repeats_header(out)) return true;
                 if (bad < 0)
                     error_ = "repeats the header (row " + std::to_string(header_row_) +

@@ -96,10 +96,11 @@ private:
         bool has_nul = false;
         bool has_quote = false;
     };
-    // Chops and unescapes the first `columns` cells of a NUL-terminated record
-    // in place; returns the index of a cell with malformed quotes (and why), or
-    // -1. One per delimiter and per "the record holds a quote".
-    using parse_fn = int (*)(char* line, std::size_t columns, const std::vector<signed char>& field_of,
+    // Chops, trims and unescapes the first `columns` cells of the `size`-byte
+    // record at `line` in place (it may write one byte past them); returns the
+    // index of a cell with malformed quotes (and why), or -1. One per delimiter.
+    using parse_fn = int (*)(char* line, std::size_t size, std::size_t columns,
+                             const std::vector<signed char>& field_of,
                              std::array<std::string_view, field_count>& cells, const char*& why);
 
     bool fill(std::size_t n);  // at least n unframed bytes buffered, unless the input ends first
@@ -126,7 +127,7 @@ private:
     std::size_t rows_ = 0;
     std::size_t header_row_ = 0;
     char delimiter_ = ',';
-    std::array<parse_fn, 2> parse_{};  // [has_quote]
+    parse_fn parse_ = nullptr;
     std::vector<std::string> header_;
     std::vector<signed char> field_of_column_;    // by column: field index, or -1
     std::size_t needed_columns_ = 0;              // up to the last mapped column

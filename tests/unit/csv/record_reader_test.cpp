@@ -279,6 +279,40 @@ TEST_CASE("malformed quoting is an invalid row and the next row still reads") {
     CHECK(r.rows[4] == ok(6, "u5"));
 }
 
+TEST_CASE("quotes after the last mapped column are still checked, and quoted delimiters there still hide") {
+    auto r = read_all("url,campaign,x,y\n"
+                      "u1,c1,\"ok, fine\",\"bad\"x\n"
+                      "u2,c2,\"a\"\"b\",plain\n"
+                      "u3,c3,x,\"\"\n"
+                      "u4,c4,\"x\" y,z\n"
+                      "u5,\"c,5\",\"\"\"\",\"last\"");
+    REQUIRE(r.rows.size() == 5);
+    CHECK(r.rows[0].row == 2);
+    CHECK(r.rows[0].error.find("column 4 \"y\"") != std::string::npos);
+    CHECK(r.rows[1] == ok(3, "u2", "c2"));
+    CHECK(r.rows[2] == ok(4, "u3", "c3"));
+    CHECK(r.rows[3].error.find("column 3 \"x\"") != std::string::npos);
+    CHECK(r.rows[4] == ok(6, "u5", "c,5"));
+}
+
+TEST_CASE("spaces and tabs around a quoted cell are trimmed before it is unescaped") {
+    auto r = read_all("url,campaign\n"
+                      " \t\"a,b\" \t, \"\"\"c\"\"\" \n");
+    CHECK(r.rows == std::vector<row_view>{ok(2, "a,b", "\"c\"")});
+}
+
+TEST_CASE("delimiters and quotes are found at every offset of a long record") {
+    // Cells of every length around the eight-byte steps of the scan.
+    for (std::size_t n = 0; n < 20; ++n) {
+        CAPTURE(n);
+        const std::string pad(n, 'p');
+        auto plain = read_all("x,url,campaign\n" + pad + ",u" + pad + ",c\n" + pad + ",\"q," + pad + "\"\n");
+        CHECK(plain.rows == std::vector<row_view>{ok(2, "u" + pad, "c"), ok(3, "q," + pad)});
+        auto quoted = read_all("url,x,campaign\n\"" + pad + "\"\"" + pad + "\"," + pad + ",\"" + pad + ",\"\n");
+        CHECK(quoted.rows == std::vector<row_view>{ok(2, pad + "\"" + pad, pad + ",")});
+    }
+}
+
 TEST_CASE("a NUL byte makes its row invalid") {
     using namespace std::string_literals;
     auto r = read_all("url\nu\0v\nw\n"s);
