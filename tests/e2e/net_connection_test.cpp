@@ -67,8 +67,12 @@ struct session {
           connection(io.get_executor(), tls, url),
           builder({url, key, "test"}) {}
 
+    // Runs the loop only until the posts are done: the connection's
+    // watchdog timer stays armed until the last deadline (the importer
+    // cancels it with close()), and io.run() would wait for it.
     std::vector<post_result> post(int posts, std::chrono::steady_clock::duration timeout = 10s, int first = 0) {
         std::vector<post_result> results;
+        bool done = false;
         asio::co_spawn(
             io,
             [&]() -> asio::awaitable<void> {
@@ -78,11 +82,12 @@ struct session {
                     results.push_back(co_await connection.post(bytes, timeout));
                 }
             },
-            [](std::exception_ptr e) {
+            [&](std::exception_ptr e) {
+                done = true;
                 if (e) std::rethrow_exception(e);
             });
         io.restart();
-        io.run();
+        while (!done) io.run_one();
         return results;
     }
 };
