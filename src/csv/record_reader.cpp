@@ -1,11 +1,9 @@
 // Record framing over a reusable buffer, and cell parsing by fast-cpp-csv-parser.
 // fccp's LineReader splits at every line break and keeps a 48 MiB buffer, so
 // we frame records ourselves (quote-aware, any record length up to the limit),
-// split them into cells by fccp's rule, and give the cells to fccp's trimming
-// and unescaping.
+// noting where cells end by fccp's rule in the same pass, and give the cells
+// to fccp's trimming and unescaping.
 #include "prospect/csv/record_reader.hpp"
-
-#include "prospect/text/byte_scan.hpp"
 
 #define CSV_IO_NO_THREAD
 #include <libfccp/csv.h>
@@ -64,12 +62,6 @@ private:
     std::size_t at_ = 0;
 };
 
-// The first byte at or after `at` that the framing scan must look at: a
-// quote, a line break or a NUL.
-std::size_t skip_plain_bytes(const char* b, std::size_t at, std::size_t end) {
-    return text::find_first_of_bytes<'"', '\n', '\r', '\0'>(b, at, end);
-}
-
 constexpr std::string_view candidate_delimiters = ",;\t";
 
 // fccp's unescape is lenient; we hold a cell that holds a quote to RFC 4180,
@@ -96,61 +88,47 @@ template <char sep>
 using quote_policy = io::double_quote_escape<sep, '"'>;
 using trim_policy = io::trim_chars<' ', '\t'>;
 
-// Where the cell starting at `at` ends: the next delimiter outside quotes,
-// or `size`. fccp's chop_next_column has the same rule (each quote opens or
-// closes quoting) but looks at one byte at a time; this skips eight bytes a
-// step and says whether the cell holds a quote, so that only those are
-// checked and unescaped. Framing has paired every quote of the record.
-template <char sep>
-std::size_t cell_end(const char* line, std::size_t at, std::size_t size, bool& has_quote) {
-    for (;;) {
-        at = text::find_first_of_bytes<sep, '"'>(line, at, size);
-        if (at == size || line[at] == sep) return at;
-        has_quote = true;
-        const void* closing = std::memchr(line + at + 1, '"', size - at - 1);
-        if (!closing) throw io::error::escaped_string_not_closed();
-        at = static_cast<std::size_t>(static_cast<const char*>(closing) - line) + 1;
-    }
-}
+using cell_bound = record_reader::cell_bound;
 
-// Chops, trims and unescapes one cell; returns its end, or `size` after the last.
+// Cells without a quote that no field maps are not even trimmed: there is
+// nothing to check or keep in them.
 template <char sep>
-std::size_t next_cell(char* line, std::size_t at, std::size_t size, char*& b, char*& e, bool& has_quote) {
-    has_quote = false;
-    const std::size_t end = cell_end<sep>(line, at, size, has_quote);
-    b = line + at;
-    e = line + end;
-    trim_policy::trim(b, e);
-    return end;
-}
-
-// Records without a quote are only chopped up to the last mapped column (the
-// caller passes fewer `columns`): there is nothing to check in the others.
-template <char sep>
-int parse_cells(char* line, std::size_t size, std::size_t columns, const std::vector<signed char>& field_of,
+int parse_cells(char* line, std::span<const cell_bound> bounds, const std::vector<signed char>& field_of,
                 std::array<std::string_view, field_count>& cells, const char*& why) {
     std::size_t at = 0;
-    for (std::size_t i = 0; i < columns; ++i) {
-        char *b, *e;
-        bool has_quote;
-        const std::size_t end = next_cell<sep>(line, at, size, b, e, has_quote);
+    for (std::size_t i = 0; i < bounds.size(); at = bounds[i].end + 1, ++i) {
+        const bool has_quote = bounds[i].has_quote;
+        if (field_of[i] < 0 && !has_quote) continue;
+        char* b = line + at;
+        char* e = line + bounds[i].end;
+        trim_policy::trim(b, e);
         if (has_quote && (why = quoting_problem(b, e, sep))) return static_cast<int>(i);
         if (field_of[i] >= 0) {
             if (has_quote) quote_policy<sep>::unescape(b, e);
             cells[static_cast<std::size_t>(field_of[i])] = {b, static_cast<std::size_t>(e - b)};
         }
-        if (end == size) break;
-        at = end + 1;
     }
     return -1;
 }
 
+// The header is framed before its delimiter is known, so it is split here,
+// by the rule framing follows for rows: each quote opens or closes quoting.
 template <char sep>
 int parse_header(char* line, std::size_t size, std::vector<std::string>& header, const char*& why) {
     for (std::size_t at = 0;;) {
-        char *b, *e;
-        bool has_quote;
-        const std::size_t end = next_cell<sep>(line, at, size, b, e, has_quote);
+        bool has_quote = false;
+        std::size_t end = at;
+        for (;;) {
+            end = text::byte_set<2>({sep, '"'}).find(line, end, size);
+            if (end == size || line[end] == sep) break;
+            has_quote = true;
+            const void* closing = std::memchr(line + end + 1, '"', size - end - 1);
+            if (!closing) throw io::error::escaped_string_not_closed();
+            end = static_cast<std::size_t>(static_cast<const char*>(closing) - line) + 1;
+        }
+        char* b = line + at;
+        char* e = line + end;
+        trim_policy::trim(b, e);
         if (has_quote && (why = quoting_problem(b, e, sep))) return static_cast<int>(header.size());
         if (has_quote) quote_policy<sep>::unescape(b, e);
         header.emplace_back(b, e);
@@ -164,7 +142,7 @@ int parse_header(char* line, std::size_t size, std::vector<std::string>& header,
 constexpr std::string_view supported_delimiters = ",;\t|:!#$%&'()*+-./<=>?@[\\]^_`{}~ ";
 
 struct dialect {
-    int (*parse)(char*, std::size_t, std::size_t, const std::vector<signed char>&,
+    int (*parse)(char*, std::span<const cell_bound>, const std::vector<signed char>&,
                  std::array<std::string_view, field_count>&, const char*&);
     int (*parse_header)(char*, std::size_t, std::vector<std::string>&, const char*&);
 };
@@ -280,30 +258,45 @@ std::size_t record_reader::refill(std::size_t& record_begin, std::size_t& scan) 
 }
 
 // One spreadsheet row: a record (its line breaks inside quotes included) up
-// to an unquoted LF, CRLF or lone CR, or to the end of the input.
+// to an unquoted LF, CRLF or lone CR, or to the end of the input. Once the
+// delimiter is known, the same pass notes where cells end in bounds_ (the
+// rule of fccp's chop_next_column: each quote opens or closes quoting), so
+// cells are not scanned a second time. The offsets count from the record's
+// first byte, so moving the record to the front of the buffer keeps them.
 bool record_reader::next_frame(frame& f) {
     f = frame{};
+    bound_count_ = 0;
     std::size_t begin = pos_;
     std::size_t scan = pos_;
     std::uint64_t dropped = 0;
     bool in_quotes = false;
+    bool cell_has_quote = false;
+    auto end_cell = [&] {
+        if (bound_count_ < bounds_.size()) bounds_[bound_count_++] = {scan - begin, cell_has_quote};
+        cell_has_quote = false;
+    };
     for (;;) {
         const char* b = buf_.get();
         while (scan < end_) {
-            scan = skip_plain_bytes(b, scan, end_);
+            scan = frame_stops_.find(b, scan, end_);
             if (scan == end_) break;
             const char c = b[scan];
             if (c == '"') {
-                f.has_quote = true;
+                cell_has_quote = true;
                 in_quotes = !in_quotes;
             } else if (c == '\0') {
                 f.has_nul = true;
-            } else if (!in_quotes) {
+            } else if (in_quotes) {
+                // a delimiter or line break inside quotes is text
+            } else if (c == frame_delimiter_) {
+                end_cell();
+            } else {
                 std::size_t terminator = 1;
                 if (c == '\r') {
                     if (scan + 1 == end_ && !eof_) break;  // a LF may follow in the next read
                     if (scan + 1 < end_ && b[scan + 1] == '\n') terminator = 2;
                 }
+                end_cell();
                 f.begin = begin;
                 f.size = scan - begin;
                 f.total = dropped + f.size;
@@ -318,6 +311,7 @@ bool record_reader::next_frame(frame& f) {
                 pos_ = end_;
                 return false;
             }
+            end_cell();
             f.begin = begin;
             f.size = end_ - begin;
             f.total = dropped + f.size;
@@ -448,6 +442,9 @@ void record_reader::read_header() {
     if (int bad = d.parse_header(line, f.size, header_, why); bad >= 0)
         throw input_error(where + ": malformed quotes in column " + std::to_string(bad + 1) + ": " + why);
     map_columns();
+    bounds_.resize(header_.size());
+    frame_delimiter_ = delimiter_;
+    frame_stops_ = text::byte_set<5>({'"', '\n', '\r', '\0', delimiter_});
 }
 
 void record_reader::map_columns() {
@@ -494,7 +491,6 @@ void record_reader::map_columns() {
             }
         }
     }
-    for (int c : column_of_) needed_columns_ = std::max(needed_columns_, static_cast<std::size_t>(c + 1));
     if (!has_column(field::url))
         throw input_error(name + ": no profile URL column; looked for the headers " + join_aliases(field::url) +
                           " (case, spaces, '_' and '-' ignored); its header: " + join_header(header_) +
@@ -534,8 +530,7 @@ bool record_reader::next(record& out) {
             const char* why = nullptr;
             int bad = -1;
             try {
-                const std::size_t columns = f.has_quote ? field_of_column_.size() : needed_columns_;
-                bad = parse_(line, f.size, columns, field_of_column_, out.cells, why);
+                bad = parse_(line, {bounds_.data(), bound_count_}, field_of_column_, out.cells, why);
                 if (bad < 0 && !repeats_header(out)) return true;
                 if (bad < 0)
                     error_ = "repeats the header (row " + std::to_string(header_row_) +

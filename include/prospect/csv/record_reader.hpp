@@ -5,6 +5,7 @@
 #pragma once
 
 #include "prospect/csv/field.hpp"
+#include "prospect/text/byte_scan.hpp"
 
 #include <array>
 #include <cstddef>
@@ -12,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -84,6 +86,12 @@ public:
 
     // Where the bytes come from (a file descriptor or memory); defined in the .cpp.
     struct source;
+    // Where a cell of the framed record ends (offset from the record's first
+    // byte) and whether it holds a quote.
+    struct cell_bound {
+        std::size_t end = 0;
+        bool has_quote = false;
+    };
 
 private:
     record_reader(std::unique_ptr<source> src, reader_params&& params);
@@ -94,12 +102,12 @@ private:
         std::uint64_t total = 0;      // record bytes including any dropped for being too long
         bool unterminated = false;    // a quote was still open at the end of the input
         bool has_nul = false;
-        bool has_quote = false;
     };
-    // Chops, trims and unescapes the first `columns` cells of the `size`-byte
-    // record at `line` in place (it may write one byte past them); returns the
-    // index of a cell with malformed quotes (and why), or -1. One per delimiter.
-    using parse_fn = int (*)(char* line, std::size_t size, std::size_t columns,
+    // Trims, checks and unescapes in place the cells of the record at `line`
+    // that are mapped or hold a quote (it may write one byte past a cell);
+    // returns the index of a cell with malformed quotes (and why), or -1. One
+    // per delimiter.
+    using parse_fn = int (*)(char* line, std::span<const cell_bound> bounds,
                              const std::vector<signed char>& field_of,
                              std::array<std::string_view, field_count>& cells, const char*& why);
 
@@ -128,9 +136,17 @@ private:
     std::size_t header_row_ = 0;
     char delimiter_ = ',';
     parse_fn parse_ = nullptr;
+    // What framing stops at: quote, LF, CR, NUL and, once the header is read,
+    // the delimiter (until then '"' stands in for it).
+    char frame_delimiter_ = '"';
+    text::byte_set<5> frame_stops_{{'"', '\n', '\r', '\0', '"'}};
+    // Cells of the last frame, up to the header's count (the others are never
+    // read): sized once the header is read, then framing fills the first
+    // bound_count_ of them.
+    std::vector<cell_bound> bounds_;
+    std::size_t bound_count_ = 0;
     std::vector<std::string> header_;
     std::vector<signed char> field_of_column_;    // by column: field index, or -1
-    std::size_t needed_columns_ = 0;              // up to the last mapped column
     std::array<int, field_count> column_of_{-1, -1, -1, -1};
     std::string error_;
 };

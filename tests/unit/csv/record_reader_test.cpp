@@ -295,6 +295,14 @@ TEST_CASE("quotes after the last mapped column are still checked, and quoted del
     CHECK(r.rows[4] == ok(6, "u5", "c,5"));
 }
 
+TEST_CASE("cells beyond the header are neither read nor checked") {
+    auto r = read_all("url,campaign\n"
+                      "u1,c1,\"bad\"x,\"a\nb\"\n"
+                      "u2,\"c\"\"2\",x \"y,z\" w\n");
+    CHECK(r.rows == std::vector<row_view>{ok(2, "u1", "c1"), ok(3, "u2", "c\"2")});
+    CHECK(r.row_count == 3);
+}
+
 TEST_CASE("spaces and tabs around a quoted cell are trimmed before it is unescaped") {
     auto r = read_all("url,campaign\n"
                       " \t\"a,b\" \t, \"\"\"c\"\"\" \n");

@@ -2,10 +2,11 @@
 
 #include <doctest/doctest.h>
 
+#include <array>
 #include <string>
 #include <string_view>
 
-using prospect::text::find_first_of_bytes;
+using prospect::text::byte_set;
 
 namespace {
 
@@ -16,12 +17,12 @@ std::size_t naive(std::string_view s, std::size_t at, std::string_view stops) {
 }
 
 std::size_t scan(std::string_view s, std::size_t at) {
-    return find_first_of_bytes<',', '"', '\r', '\n'>(s.data(), at, s.size());
+    return byte_set<4>({',', '"', '\r', '\n'}).find(s.data(), at, s.size());
 }
 
 }  // namespace
 
-TEST_CASE("find_first_of_bytes finds each stop at every offset, in words and in the tail") {
+TEST_CASE("a byte set finds each stop at every offset, in words and in the tail") {
     for (char stop : {',', '"', '\r', '\n'}) {
         for (std::size_t len = 1; len <= 24; ++len) {
             for (std::size_t pos = 0; pos < len; ++pos) {
@@ -37,20 +38,20 @@ TEST_CASE("find_first_of_bytes finds each stop at every offset, in words and in 
     }
 }
 
-TEST_CASE("find_first_of_bytes gives the end when no stop is there, and for an empty range") {
+TEST_CASE("a byte set gives the end when no stop is there, and for an empty range") {
     CHECK(scan("", 0) == 0);
     CHECK(scan("abc", 3) == 3);
     CHECK(scan(std::string(100, 'x'), 0) == 100);
     CHECK(scan(std::string(100, 'x'), 37) == 100);
 }
 
-TEST_CASE("find_first_of_bytes returns the first stop when a word holds several") {
+TEST_CASE("a byte set returns the first stop when a word holds several") {
     CHECK(scan("abc\n,\"\r", 0) == 3);
     CHECK(scan("\"\"\"\"\"\"\"\"\"", 0) == 0);
     CHECK(scan("xxxxxxxxxxxxx,\n", 2) == 13);
 }
 
-TEST_CASE("find_first_of_bytes agrees with a byte-by-byte scan on every byte value") {
+TEST_CASE("a byte set agrees with a byte-by-byte scan on every byte value") {
     // Neighbours of the stops and high bytes are where a word test could flag wrongly.
     for (int b = 0; b < 256; ++b) {
         for (std::size_t pos = 0; pos < 17; ++pos) {
@@ -60,9 +61,9 @@ TEST_CASE("find_first_of_bytes agrees with a byte-by-byte scan on every byte val
             CAPTURE(b);
             CAPTURE(pos);
             CHECK(scan(s, 0) == naive(s, 0, ",\"\r\n"));
-            CHECK((find_first_of_bytes<'"', '\n', '\r', '\0'>(s.data(), 0, s.size())) ==
-                  naive(s, 0, std::string_view("\"\n\r\0", 4)));
-            CHECK((find_first_of_bytes<';'>(s.data(), 1, s.size())) == naive(s, 1, ";"));
+            CHECK(byte_set<5>({'"', '\n', '\r', '\0', ';'}).find(s.data(), 0, s.size()) ==
+                  naive(s, 0, std::string_view("\"\n\r\0;", 5)));
+            CHECK(byte_set<1>({'\t'}).find(s.data(), 1, s.size()) == naive(s, 1, "\t"));
         }
     }
 }
