@@ -3,7 +3,21 @@
 
 #include "prospect/text/utf8.hpp"
 
+#include <array>
+
 namespace prospect::text {
+
+namespace {
+
+// ASCII bytes that go into a JSON string as they are: one lookup a byte
+// instead of four comparisons.
+constexpr std::array<bool, 256> plain_ascii = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0x20; c < 0x80; ++c) t[c] = c != '"' && c != '\\';
+    return t;
+}();
+
+}  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
     static constexpr char hex[] = "0123456789abcdef";
@@ -15,7 +29,7 @@ void append_json_string(std::string& out, std::string_view s) {
     };
     while (i < s.size()) {
         auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+        if (plain_ascii[c]) {
             ++i;
             continue;
         }

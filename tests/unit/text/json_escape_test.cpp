@@ -45,3 +45,24 @@ TEST_CASE("every output parses back with Boost.JSON to the input, for valid UTF-
         CHECK(std::string(boost::json::parse(escaped(s)).as_string()) == s);
     }
 }
+
+TEST_CASE("each single byte is kept, escaped or replaced, and the text around it is kept whole") {
+    auto expected = [](int b) -> std::string {
+        const char c = static_cast<char>(b);
+        if (b >= 0x80) return "\\ufffd";  // alone, never valid UTF-8
+        if (c == '"' || c == '\\') return std::string("\\") + c;
+        if (b >= 0x20) return std::string(1, c);
+        switch (c) {
+        case '\n': return "\\n";
+        case '\r': return "\\r";
+        case '\t': return "\\t";
+        case '\b': return "\\b";
+        case '\f': return "\\f";
+        default: return std::string("\\u00") + "0123456789abcdef"[b >> 4] + "0123456789abcdef"[b & 0xF];
+        }
+    };
+    for (int b = 0; b < 0x100; ++b) {
+        CAPTURE(b);
+        CHECK(escaped(std::string("ab") + static_cast<char>(b) + "cd") == "\"ab" + expected(b) + "cd\"");
+    }
+}
