@@ -2,17 +2,8 @@
 // server on the test's own io_context writes each response in pieces (each
 // piece its own TLS record), chunked, delimited by the close of the
 // connection, cut short, or not HTTP at all.
-#include "prospect/net/api_connection.hpp"
-
 #include <doctest/doctest.h>
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/context.hpp>
-#include <boost/asio/ssl/stream.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
@@ -22,20 +13,16 @@
 #include <string>
 #include <vector>
 
-#include "prospect/net/request.hpp"
-#include "prospect/net/tls_context.hpp"
-#include "prospect/sandbox/certificates.hpp"
-#include "support/files.hpp"
+#include "scripted_tls.hpp"
 
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
 using namespace prospect::net;
 using namespace std::chrono_literals;
-using tcp = asio::ip::tcp;
+using prospect::test::use_tuple;
 
 namespace {
 
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::string_view envelope = R"({"status":"success","data":null,"message":"piecewise"})";
 
 enum class then { keep_open, close_notify, close_socket };
@@ -60,24 +47,13 @@ std::string with_length(std::string_view body) {
 }
 
 struct scripted_server {
-    asio::ssl::context tls{asio::ssl::context::tls_server};
-    tcp::acceptor acceptor;
+    prospect::test::scripted_tls& tls;
     std::vector<answer> answers;  // one per request, in order, over as many connections as it takes
     std::size_t requests = 0;
 
-    scripted_server(asio::io_context& io, const prospect::sandbox::certificate_set& certs, std::vector<answer> a)
-        : acceptor(io, {asio::ip::make_address("127.0.0.1"), 0}), answers(std::move(a)) {
-        tls.use_certificate_chain(asio::buffer(certs.cert_pem));
-        tls.use_private_key(asio::buffer(certs.key_pem), asio::ssl::context::pem);
-    }
-
     asio::awaitable<void> run() {
         while (requests < answers.size()) {
-            auto [aec, socket] = co_await acceptor.async_accept(use_tuple);
-            REQUIRE_FALSE(aec);
-            asio::ssl::stream<tcp::socket> stream(std::move(socket), tls);
-            auto [hec] = co_await stream.async_handshake(asio::ssl::stream_base::server, use_tuple);
-            REQUIRE_FALSE(hec);
+            auto stream = co_await tls.accept();
             boost::beast::flat_buffer buffer;
             while (requests < answers.size()) {
                 http::request<http::string_body> req;
@@ -97,34 +73,19 @@ struct scripted_server {
 
 // Posts once per answer on one api_connection and returns the results.
 std::vector<post_result> exchange(std::vector<answer> answers) {
-    prospect::test::temp_dir dir;
-    auto certs = prospect::sandbox::make_throwaway_certificates({"127.0.0.1"});
-    auto ca = dir / "ca.pem";
-    prospect::test::write_file(ca, certs.ca_pem);
-
     asio::io_context io;
-    const auto posts = answers.size();
-    scripted_server server(io, certs, std::move(answers));
-    auto url = parse_base_url("https://127.0.0.1:" + std::to_string(server.acceptor.local_endpoint().port()));
-    auto tls = make_tls_context({ca});
-    api_connection connection(io.get_executor(), tls, url);
-    request_builder builder({url, "key", "test"});
-
-    auto rethrow = [](std::exception_ptr e) {
-        if (e) std::rethrow_exception(e);
-    };
-    asio::co_spawn(io, server.run(), rethrow);
+    prospect::test::scripted_tls tls(io);
+    const auto posts = static_cast<int>(answers.size());
+    scripted_server server{tls, std::move(answers)};
+    asio::co_spawn(io, server.run(), prospect::test::rethrow);
     std::vector<post_result> results;
     asio::co_spawn(
         io,
         [&]() -> asio::awaitable<void> {
-            for (std::size_t i = 0; i < posts; ++i) {
-                auto bytes = builder.build({"l", "https://www.linkedin.com/in/row-" + std::to_string(i), "c", false});
-                results.push_back(co_await connection.post(bytes, 10s));
-            }
-            connection.close();
+            for (int i = 0; i < posts; ++i) results.push_back(co_await tls.connection.post(tls.request(i), 10s));
+            tls.connection.close();
         },
-        rethrow);
+        prospect::test::rethrow);
     io.run();
     return results;
 }
