@@ -66,9 +66,10 @@ std::string seconds_text(std::chrono::steady_clock::duration d) {
 
 // What OpenSSL's error queue says about the failure just seen, as Asio would
 // word it ("certificate verify failed (SSL routines)"); empties the queue so
-// that the next operation starts clean.
+// that the next operation starts clean. The newest entry is the failure's:
+// older ones may be left by other code on the thread (the embedded sandbox).
 std::string take_openssl_error(std::string_view fallback) {
-    unsigned long code = ERR_get_error();
+    unsigned long code = ERR_peek_last_error();
     ERR_clear_error();
     if (code == 0) return std::string(fallback);
     return error_code(static_cast<int>(code), asio::error::get_ssl_category()).message();
@@ -254,8 +255,8 @@ struct api_connection::impl : std::enable_shared_from_this<impl> {
                        "no answer from " + where + " within " + seconds_text(timeout) + " (" + std::string(phase) + ")");
     }
 
-    bool certificate_failed(unsigned long first_error) const {
-        if (ERR_GET_REASON(first_error) == SSL_R_CERTIFICATE_VERIFY_FAILED) return true;
+    bool certificate_failed(unsigned long error) const {
+        if (ERR_GET_REASON(error) == SSL_R_CERTIFICATE_VERIFY_FAILED) return true;
         return SSL_get_verify_result(link->ssl()) != X509_V_OK;
     }
 
@@ -303,8 +304,7 @@ struct api_connection::impl : std::enable_shared_from_this<impl> {
             int r = SSL_do_handshake(ssl);
             bool want_read = r != 1 && SSL_want_read(ssl);
             if (r != 1 && !want_read && !SSL_want_write(ssl)) {
-                unsigned long first = ERR_peek_error();
-                if (certificate_failed(first)) {
+                if (certificate_failed(ERR_peek_last_error())) {
                     long verify = SSL_get_verify_result(ssl);
                     std::string why = verify != X509_V_OK ? X509_verify_cert_error_string(verify)
                                                           : take_openssl_error("certificate verify failed");
