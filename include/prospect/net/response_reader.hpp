@@ -2,7 +2,8 @@
 // bodies, keep-alive, limits), keeping only what the importer uses in storage
 // that lives across responses: Beast's response_parser allocates every header
 // field and a new body for each response. Beast shows here because the
-// connection hands this parser to http::async_read; only net includes it.
+// connection feeds this parser the decrypted bytes itself (put); only net
+// includes it.
 #pragma once
 
 #include <boost/beast/http/basic_parser.hpp>
