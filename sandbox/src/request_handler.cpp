@@ -76,7 +76,7 @@ response_plan request_handler::reject(parse_failure why, std::string_view detail
     return {.close = true};
 }
 
-// PRODUCT.md's order: API key, rate limit, injected faults, body, store.
+// docs/contract.md's order: API key, rate limit, injected faults, body, store.
 void request_handler::handle_add(const request_view& req, clock::time_point now, response_plan& p, std::string& out) {
     response_extras extras{.close = p.close};
     std::size_t key = 0;

@@ -24,7 +24,7 @@ result parse(std::vector<std::string> args) {
 }
 }  // namespace
 
-TEST_CASE("defaults are PRODUCT.md's") {
+TEST_CASE("defaults are docs/contract.md's") {
     auto r = parse({});
     REQUIRE(r.parsed.params);
     auto& p = *r.parsed.params;

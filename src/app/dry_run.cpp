@@ -1,5 +1,5 @@
 // A dry run reports invalid and duplicate rows as such and every other row
-// as not_sent with the message "dry run" (PRODUCT.md). It needs no key and
+// as not_sent with the message "dry run" (docs/contract.md). It needs no key and
 // writes no journal.
 #include "prospect/app/dry_run.hpp"
 

@@ -1,4 +1,4 @@
-// Field names and the header alias table of PRODUCT.md "Columns".
+// Field names and the header alias table of docs/contract.md "Columns".
 #include "prospect/csv/field.hpp"
 
 #include <array>

@@ -69,7 +69,7 @@ row_action row_fsm::on_result(const attempt_result& result, clock::time_point no
     case verdict::fatal:
         if (result.kind == attempt_kind::response) return finish(outcome::failed, row_end::key_refused, true);
         // The handshake failed: no request left, so none is counted, and
-        // the row is not_sent like the rest (PRODUCT.md's outcome table).
+        // the row is not_sent like the rest (docs/contract.md's outcome table).
         --attempts_;
         return finish(outcome::not_sent, row_end::certificate_failed, true);
     case verdict::give_up: return finish(outcome::failed, row_end::not_retryable);

@@ -1,4 +1,4 @@
-// PRODUCT.md "Runs from cron": what a scheduler relies on, with real
+// docs/contract.md "Runs from cron": what a scheduler relies on, with real
 // processes. Waiting for a state (a journal that grew, a lock taken) polls
 // that state with a deadline; nothing waits for a guessed time.
 #include "import_support.hpp"

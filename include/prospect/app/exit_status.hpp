@@ -1,4 +1,4 @@
-// Exit statuses are a contract with schedulers (PRODUCT.md, "Exit status").
+// Exit statuses are a contract with schedulers (docs/contract.md, "Exit status").
 // Startup and configuration problems are exceptions carrying their status,
 // caught once in app::main.
 #pragma once

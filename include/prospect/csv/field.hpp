@@ -1,5 +1,5 @@
 // The four fields the importer reads from a CSV file, and how a header cell
-// is recognised as one of them (PRODUCT.md "Columns": case-insensitive,
+// is recognised as one of them (docs/contract.md "Columns": case-insensitive,
 // ignoring spaces, '_' and '-').
 #pragma once
 
@@ -18,7 +18,7 @@ std::string_view to_string(field f);
 // Accepts the names of to_string in any case; used by --column FIELD=HEADER.
 std::optional<field> field_from_string(std::string_view name);
 
-// The headers automatic detection recognises for `f`, as PRODUCT.md writes
+// The headers automatic detection recognises for `f`, as docs/contract.md writes
 // them, most specific first: when a file has several, the earliest alias wins.
 std::span<const std::string_view> header_aliases(field f);
 

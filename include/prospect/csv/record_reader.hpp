@@ -1,4 +1,4 @@
-// Streaming CSV records (PRODUCT.md "What is read"): finds record boundaries
+// Streaming CSV records (docs/contract.md "What is read"): finds record boundaries
 // with quotes in mind, strips a BOM, detects the delimiter, maps headers to
 // fields, and hands each record's cells to fast-cpp-csv-parser for chopping
 // and unescaping. Memory stays at one read buffer plus the longest record.

@@ -1,6 +1,6 @@
 // LinkedIn member profile URLs: what people paste into spreadsheets, reduced
 // to the one form we send (https://www.linkedin.com/in/<slug>), or the reason
-// it cannot be (PRODUCT.md, "Validation and normalization").
+// it cannot be (docs/contract.md, "Validation and normalization").
 #pragma once
 
 #include <optional>
@@ -39,7 +39,7 @@ std::string_view describe(url_error e) noexcept;
 // capacity reused) and returns nullopt, or returns why the cell is not a
 // member profile URL (then `out` is empty).
 //
-// Decisions beyond PRODUCT.md, each pinned by a test:
+// Decisions beyond docs/contract.md, each pinned by a test:
 // - scheme-relative "//host/..." is accepted like a missing scheme;
 // - ports 80 and 443 are accepted (they name the same site), others refused;
 // - a trailing dot on the host ("linkedin.com.") is the same host;

@@ -1,5 +1,5 @@
 // campaignId / prospectListId: the 8-4-4-4-12 hex form only, kept in lower
-// case (PRODUCT.md; the sandbox validates request bodies with it too).
+// case (docs/contract.md; the sandbox validates request bodies with it too).
 #pragma once
 
 #include <array>

@@ -1,6 +1,6 @@
 // What one attempt's result means for its row: the pure table from HTTP
 // status or transport failure to success, retry, throttle, reject or fatal
-// (PRODUCT.md, "Talking to the API").
+// (docs/contract.md, "Talking to the API").
 #pragma once
 
 #include <chrono>
@@ -56,7 +56,7 @@ enum class verdict : unsigned char {
 // 2xx success; 408, 429 and every 5xx but 501 and 505 retry (429 as
 // throttle); 401 and 403 fatal; other 4xx reject; anything else give_up.
 //
-// PRODUCT.md names 500, 502, 503 and 504 as retried and leaves the other 5xx
+// docs/contract.md names 500, 502, 503 and 504 as retried and leaves the other 5xx
 // open. They are retried too: they are the server's or a gateway's trouble,
 // not the row's (507 Insufficient Storage, the 52x of CDN fronts), a row that
 // runs out of retries still ends `failed` rather than `rejected`, and the

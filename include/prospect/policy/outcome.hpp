@@ -1,5 +1,5 @@
 // The final word on a row, as the report, the journal and the exit status
-// see it (PRODUCT.md, "The per-row report").
+// see it (docs/contract.md, "The per-row report").
 #pragma once
 
 #include <optional>

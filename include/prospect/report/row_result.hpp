@@ -1,4 +1,4 @@
-// What the report says about one data row (PRODUCT.md, "The per-row report").
+// What the report says about one data row (docs/contract.md, "The per-row report").
 // Views, not strings: the record is formatted before its buffers are reused.
 #pragma once
 

@@ -22,7 +22,7 @@ TEST_CASE("header keys ignore case, spaces, '_' and '-'") {
     CHECK(normalize_header("J\xC3\xB6rg") == "j\xC3\xB6rg");  // non-ASCII bytes untouched
 }
 
-TEST_CASE("every field has aliases and the url aliases are PRODUCT.md's") {
+TEST_CASE("every field has aliases and the url aliases are docs/contract.md's") {
     CHECK(header_aliases(field::url).size() == 8);
     CHECK(header_aliases(field::url).front() == "prospectProfileUrl");
     CHECK(header_aliases(field::campaign).size() == 3);

@@ -1,4 +1,4 @@
-// prospect-sandbox's command line (PRODUCT.md, "prospect-sandbox") to
+// prospect-sandbox's command line (docs/contract.md, "prospect-sandbox") to
 // server_params, validated: a bad option is exit status 2 with a message
 // naming it, --help and --version exit 0.
 #pragma once

@@ -1,5 +1,5 @@
 // The sandbox's answer to one parsed request: the Add Prospect checks in
-// PRODUCT.md's order (API key, rate limit, injected faults, body, store) and
+// docs/contract.md's order (API key, rate limit, injected faults, body, store) and
 // the introspection endpoints. No clock of its own (the time is a
 // parameter) and no I/O but --store's file, so unit tests and the fuzzer
 // drive it deterministically; the server only accepts, reads, waits and

@@ -1,5 +1,5 @@
 // The sandbox server: an HTTPS imitation of the Extrovert Add Prospect API
-// (PRODUCT.md, "prospect-sandbox") that runs on the caller's io_context, so
+// (docs/contract.md, "prospect-sandbox") that runs on the caller's io_context, so
 // that prospect-import --sandbox can embed it. Asio and Beast stay behind
 // the pimpl: this header only forward-declares the io_context.
 #pragma once
