@@ -1,0 +1,120 @@
+-- One shared rate limit, kept in the hash KEYS[1] and run atomically on
+-- Redis's own clock (TIME; Redis 7 replicates the script's effects, not the
+-- script, so reading the clock is allowed). A token bucket whose tokens may
+-- be reserved a short time ahead: a grant of n tokens says when each may be
+-- used, so one round trip serves several requests and their sum over time
+-- still never exceeds rate x elapsed + burst.
+--
+-- ARGV: op ('take' or 'throttle'), importer id, its --rate, its --burst,
+--       tokens wanted (take; 0 only refreshes the importer's presence),
+--       lease ms, presence ms, regrow ms, decrease factor.
+-- Returns (all strings): granted, wait us (when nothing was granted),
+--       balance before the grant, effective rate, ceiling rate, burst,
+--       live importers, Redis time us, 1 if this call cut the rate.
+--
+-- The hash holds b (balance, tokens; negative while reservations are
+-- outstanding), t (time of b, us), r (effective rate at t), ct and cr (time
+-- and rate of the last cut for a 429), gs, gc, gp (the second of the grant
+-- counts, grants in it, grants in the second before), and one field
+-- 'i:<id>' = '<expiry us> <rate> <burst>' per importer.
+local key = KEYS[1]
+local op, id = ARGV[1], ARGV[2]
+local my_rate, my_burst = tonumber(ARGV[3]), tonumber(ARGV[4])
+local want = tonumber(ARGV[5])
+local lease = tonumber(ARGV[6]) / 1000
+local presence_us = tonumber(ARGV[7]) * 1000
+local regrow_us = tonumber(ARGV[8]) * 1000
+local factor = tonumber(ARGV[9])
+local holdoff_us = 1000000  -- 429s within a second of a cut are the same signal
+local min_rate = 0.5        -- a cut never goes below this (unless the ceiling does)
+
+local function num(x) return string.format('%.17g', x) end
+
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
+
+-- The ceiling is the smallest --rate and --burst among the live importers,
+-- this one included; the others' presence lapses unless they call again.
+local s = {}
+local ceiling, burst, importers = my_rate, my_burst, 1
+local me = 'i:' .. id
+local flat = redis.call('HGETALL', key)
+for i = 1, #flat, 2 do
+  local f, v = flat[i], flat[i + 1]
+  if string.sub(f, 1, 2) == 'i:' then
+    if f ~= me then
+      local exp, r, b = string.match(v, '^(%S+) (%S+) (%S+)$')
+      if exp and tonumber(exp) > now then
+        importers = importers + 1
+        ceiling = math.min(ceiling, tonumber(r))
+        burst = math.min(burst, tonumber(b))
+      else
+        redis.call('HDEL', key, f)
+      end
+    end
+  else
+    s[f] = tonumber(v)
+  end
+end
+burst = math.max(1, burst)
+redis.call('HSET', key, me, num(now + presence_us) .. ' ' .. num(my_rate) .. ' ' .. num(my_burst))
+
+-- After a cut the rate climbs back linearly to the ceiling in regrow_us.
+local function effective(at)
+  if s.ct and at < s.ct + regrow_us then
+    return math.min(ceiling, s.cr + (ceiling - s.cr) * (at - s.ct) / regrow_us)
+  end
+  return ceiling
+end
+local eff = effective(now)
+
+-- Refill at the lower of the rates at the last call and now: never more
+-- than the true integral while the rate climbs, and a lower ceiling that
+-- just arrived applies at once.
+local balance = burst
+if s.t then
+  local dt = math.max(0, now - s.t) / 1000000
+  balance = math.min(burst, s.b + dt * math.min(s.r, eff))
+end
+
+local sec = math.floor(now / 1000000)
+local gc, gp = s.gc or 0, s.gp or 0
+if s.gs ~= sec then
+  if s.gs == sec - 1 then gp = gc else gp = 0 end
+  gc = 0
+end
+
+local granted, wait_us, cut = 0, 0, 0
+local before = balance
+if op == 'take' then
+  -- No importer takes more than a lease of the rate at once, and all of them
+  -- together reserve at most one lease each ahead of now.
+  local lease_tokens = math.max(1, math.ceil(lease * eff))
+  local room = balance + lease_tokens * importers
+  granted = math.max(0, math.min(want, lease_tokens, math.floor(room)))
+  if want > 0 and granted == 0 then
+    wait_us = math.ceil((1 - room) / eff * 1000000)
+  end
+  balance = balance - granted
+  gc = gc + granted
+elseif op == 'throttle' then
+  if not s.ct or now - s.ct >= holdoff_us then
+    -- Cut from what was really taken over the last second when that is
+    -- below the rate: cutting an unused rate would slow nobody.
+    local frac = (now % 1000000) / 1000000
+    local taken = gp * (1 - frac) + gc
+    local cut_rate = math.max(math.min(min_rate, ceiling), factor * math.min(eff, taken))
+    s.ct, s.cr = now, cut_rate
+    eff = cut_rate
+    cut = 1
+  end
+end
+
+redis.call('HSET', key, 'b', num(balance), 't', num(now), 'r', num(eff),
+           'gs', num(sec), 'gc', num(gc), 'gp', num(gp))
+if s.ct then redis.call('HSET', key, 'ct', num(s.ct), 'cr', num(s.cr)) end
+-- A limit nobody uses any more disappears on its own.
+redis.call('PEXPIRE', key, math.max(60000, 2 * presence_us / 1000, 2 * regrow_us / 1000))
+
+return {num(granted), num(wait_us), num(before), num(eff), num(ceiling), num(burst),
+        num(importers), num(now), num(cut)}
