@@ -49,15 +49,18 @@ bool append_number(std::string& out, simdjson::dom::element e) {
 void describe_limits(std::string& out, simdjson::dom::object data) {
     out.assign("the plan's URL limit is reached");
     const std::size_t bare = out.size();
-    auto limit = [&](std::string_view field, std::string_view label) {
+    auto limit = [&](std::string_view field, std::string_view unit) {
         simdjson::dom::element value;
         if (data[field].get(value) != simdjson::SUCCESS) return;
         const std::size_t before = out.size();
-        out.append(out.size() == bare ? " (" : ", ").append(label);
-        if (!append_number(out, value)) out.resize(before);
+        out.append(out.size() == bare ? " (" : ", ");
+        if (append_number(out, value))
+            out.append(unit);
+        else
+            out.resize(before);
     };
-    limit("totalUrlsLimit", "total limit ");
-    limit("perMonthUrlsLimit", "limit a month ");
+    limit("totalUrlsLimit", " URLs in all");
+    limit("perMonthUrlsLimit", " URLs a month");
     if (out.size() != bare) out.push_back(')');
 }
 
@@ -149,7 +152,8 @@ bool bulk_answer_parser::parse(std::string_view body, std::span<const std::strin
     if (data["outOfLimitUrls"].get(out_of_limit) != simdjson::SUCCESS || !is_string_array(out_of_limit))
         return s.fail(out, "\"data.outOfLimitUrls\" of the answer is not an array of strings");
     simdjson::dom::object existed_map;
-    if (data["existedUrlsMap"].get(existed) != simdjson::SUCCESS || existed.get_object().get(existed_map))
+    if (data["existedUrlsMap"].get(existed) != simdjson::SUCCESS ||
+        existed.get_object().get(existed_map) != simdjson::SUCCESS)
         return s.fail(out, "\"data.existedUrlsMap\" of the answer is not an object");
     for (auto field : existed_map)
         if (!is_string_array(field.value))

@@ -69,7 +69,7 @@ TEST_CASE("each place in the answer gives its outcome and message, and a URL in 
     CHECK(out.rows[2].message == "already a prospect in campaign " + campaign_x + ", not moved");
     CHECK(out.rows[3].result == outcome::not_sent);
     CHECK(out.rows[3].placement == bulk_placement::out_of_limit);
-    CHECK(out.rows[3].message == "the plan's URL limit is reached (total limit 5000, limit a month 1000)");
+    CHECK(out.rows[3].message == "the plan's URL limit is reached (5000 URLs in all, 1000 URLs a month)");
     CHECK(out.rows[4].result == outcome::added);
     CHECK(out.rows[4].placement == bulk_placement::unlisted);
     CHECK(out.rows[4].message == "already in this list");
@@ -180,13 +180,13 @@ TEST_CASE("out of limit: the message gives the limits the answer has") {
     a.out_of_limit = {jane};
     SUBCASE("both") {
         auto out = read(answer(a), {jane, john});
-        CHECK(out.limit_message == "the plan's URL limit is reached (total limit 5000, limit a month 1000)");
+        CHECK(out.limit_message == "the plan's URL limit is reached (5000 URLs in all, 1000 URLs a month)");
         CHECK(out.rows[1].result == outcome::added);
     }
     SUBCASE("one of them") {
         a.limits = R"("totalUrlsLimit":null,"perMonthUrlsLimit":250)";
         auto out = read(answer(a), {jane});
-        CHECK(out.limit_message == "the plan's URL limit is reached (limit a month 250)");
+        CHECK(out.limit_message == "the plan's URL limit is reached (250 URLs a month)");
     }
     SUBCASE("none") {
         a.limits = "";
