@@ -5,7 +5,6 @@
 
 #include "prospect/app/exit_status.hpp"
 #include "prospect/app/pipeline.hpp"
-#include "prospect/journal/fingerprint.hpp"
 #include "prospect/journal/journal_file.hpp"
 #include "prospect/journal/run_lock.hpp"
 #include "prospect/net/tls_context.hpp"
@@ -66,25 +65,18 @@ std::optional<journal::run_lock> take_lock(const config& cfg) {
     }
 }
 
-// Binds the journal to the input's bytes and to the settings that change
-// what a row sends, resolved as the reader resolved them.
-std::optional<journal::journal_file> open_journal(const config& cfg, const row_source& source,
-                                                  const std::string& base_url) {
+// Binds the journal to what gives its keys their meaning: the API's base URL
+// and the endpoint kind. PROSPECT_TEST_KILL_IN_COMPACTION (a test hook)
+// kills the process once a compaction's copy is synced, before its rename.
+std::optional<journal::journal_file> open_journal(const config& cfg, const std::string& base_url) {
     if (cfg.journal_path.empty()) return std::nullopt;
     return as_usage_error([&] {
-        journal::settings_params sp;
-        if (cfg.defaults.campaign) sp.campaign = std::string(cfg.defaults.campaign->view());
-        if (cfg.defaults.list) sp.list = std::string(cfg.defaults.list->view());
-        sp.move_duplicates = cfg.defaults.move;
-        for (auto f : {csv::field::url, csv::field::campaign, csv::field::list, csv::field::move})
-            sp.columns.emplace_back(std::string(csv::to_string(f)), std::string(source.reader().column_header(f)));
-        sp.delimiter = source.reader().delimiter();
-        sp.base_url = base_url;
-        journal::journal_header header;
-        if (cfg.input_path != "-") header.input = journal::fingerprint_file(cfg.input_path);
-        header.settings = journal::settings_digest(sp);
-        return std::optional<journal::journal_file>(
-            std::in_place, journal::journal_file_params{cfg.journal_path, cfg.input_path, header, cfg.restart, {}});
+        journal::journal_file_params p{cfg.journal_path, {base_url, "single"}, cfg.restart, {}, {}};
+        if (std::getenv("PROSPECT_TEST_KILL_IN_COMPACTION"))
+            p.on_compaction_step = [](journal::compaction_step s) {
+                if (s == journal::compaction_step::temp_synced) std::raise(SIGKILL);
+            };
+        return std::optional<journal::journal_file>(std::in_place, std::move(p));
     });
 }
 
@@ -94,8 +86,10 @@ public:
     explicit journal_recorder(journal::journal_file& j) : journal_(j) {}
     void on_finished(const finished_row& r) override {
         if (r.resumed || (r.outcome != policy::outcome::added && r.outcome != policy::outcome::rejected)) return;
-        journal_.append({r.row.row, r.outcome, static_cast<std::uint16_t>(r.http_status),
-                         static_cast<std::uint32_t>(r.attempts), r.message, r.row.lead.normalized_url});
+        const auto& lead = r.row.lead;
+        journal_.append({lead.normalized_url, lead.campaign_id, lead.list_id, r.outcome, lead.move,
+                         static_cast<std::uint16_t>(r.http_status), static_cast<std::uint32_t>(r.attempts), r.message,
+                         std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())});
         journal_.flush();
     }
 
@@ -138,7 +132,7 @@ int run_import(const config& cfg) {
     as_usage_error([&] { net::check_api_key(api_key); });
     auto tls = make_tls(cfg, sandbox.get());
     row_source source(cfg);
-    auto journal = open_journal(cfg, source, base_url);
+    auto journal = open_journal(cfg, base_url);
     if (journal && !journal->earlier().empty())
         out.info("resuming: {} rows already final in {}", journal->earlier().size(), journal->path());
     report::report_writer report(cfg.report_path, cfg.report_format);

@@ -93,11 +93,14 @@ asio::awaitable<void> pipeline::read_rows() {
             finish(seq, {std::move(j->row), o, 0, 0, std::move(message)});
             continue;
         }
-        if (const auto* earlier = p_.earlier ? p_.earlier->find(j->row.row) : nullptr;
-            earlier && earlier->normalized_url == j->row.lead.normalized_url) {
+        // A key the API already has (added, or rejected with this move flag) is not sent again.
+        if (auto earlier = p_.earlier ? p_.earlier->find(j->row.lead.normalized_url, j->row.lead.campaign_id,
+                                                         j->row.lead.list_id)
+                                      : std::nullopt;
+            earlier && journal::is_final_for(*earlier, j->row.lead.move)) {
             ++resumed_;
             finish(seq, {std::move(j->row), earlier->outcome, earlier->http_status,
-                         static_cast<int>(earlier->attempts), earlier->message, true});
+                         static_cast<int>(earlier->attempts), journal::resumed_message(*earlier), true});
             continue;
         }
         if (stop_reason_ != stop_reason::none) {

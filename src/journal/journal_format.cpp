@@ -1,13 +1,12 @@
 // Encoding and parsing of journal frames. All integers are little-endian.
 // Only the last commit can be damaged by a crash (each commit is one frame,
-// written after the previous one was synced), so a bad frame is a torn tail
-// exactly when no intact frame follows it.
+// written after the previous one), so a bad frame is a torn tail exactly
+// when no intact frame follows it.
 #include "prospect/journal/journal_format.hpp"
 
 #include "prospect/journal/crc32c.hpp"
 
-#include <algorithm>
-#include <cstring>
+#include <ctime>
 #include <fmt/format.h>
 
 namespace prospect::journal {
@@ -18,7 +17,6 @@ constexpr std::string_view marker = "PJRN";
 constexpr std::string_view magic = "prospect-journal";
 constexpr unsigned char header_type = 1;
 constexpr unsigned char entries_type = 2;
-constexpr unsigned char input_known_flag = 1;
 
 template <class T>
 void put(std::string& out, T v) {
@@ -36,25 +34,21 @@ void put_bytes(std::string& out, std::string_view s) {
     out.append(s);
 }
 
-// Stable codes on disk, independent of the enum's order.
+// Stable codes on disk, independent of the enum's order (3 and 4 were
+// invalid and duplicate in format 1; they are not the API's answers).
 unsigned char outcome_code(policy::outcome o) {
     switch (o) {
     case policy::outcome::added: return 1;
     case policy::outcome::rejected: return 2;
-    case policy::outcome::invalid: return 3;
-    case policy::outcome::duplicate: return 4;
-    case policy::outcome::failed:
-    case policy::outcome::not_sent: break;
+    default: break;
     }
-    throw std::invalid_argument(fmt::format("the journal records final outcomes only, not {}", to_string(o)));
+    throw std::invalid_argument(fmt::format("the journal records added and rejected keys only, not {}", to_string(o)));
 }
 
 std::optional<policy::outcome> outcome_from_code(unsigned char c) {
     switch (c) {
     case 1: return policy::outcome::added;
     case 2: return policy::outcome::rejected;
-    case 3: return policy::outcome::invalid;
-    case 4: return policy::outcome::duplicate;
     default: return std::nullopt;
     }
 }
@@ -117,7 +111,33 @@ bool intact_frame_after(std::string_view bytes, std::size_t off) {
     return false;
 }
 
+std::string restart_hint() { return "run again with --restart to start afresh (keys already added may be sent again)"; }
+
+journal_header decode_header(std::string_view payload, std::string_view name) {
+    cursor c(payload);
+    if (c.get<unsigned char>() != header_type || c.bytes(magic.size()) != magic || !c.ok())
+        throw journal_error(fmt::format("{} is not a prospect-import journal", name));
+    auto version = c.get<std::uint32_t>();
+    if (c.ok() && version > format_version)
+        throw journal_error(fmt::format("journal {} has format version {}, newer than this prospect-import reads ({})",
+                                        name, version, format_version));
+    if (c.ok() && version < format_version)
+        throw journal_error(fmt::format("journal {} was written by an older prospect-import (format {}, bound to "
+                                        "one input file and its row numbers); {}",
+                                        name, version, restart_hint()));
+    journal_header h;
+    h.base_url = c.sized_bytes();
+    h.endpoint = c.sized_bytes();
+    if (!c.ok() || !c.at_end()) throw journal_error(fmt::format("journal {} has a malformed header", name));
+    return h;
+}
+
 }  // namespace
+
+std::size_t entry_size(const journal_entry& e) {
+    return 1 + 1 + 2 + 4 + 8 + 4 * 4 + e.normalized_url.size() + e.campaign_id.size() + e.list_id.size() +
+           e.message.size();
+}
 
 void append_header_frame(std::string& out, const journal_header& header) {
     auto start = out.size();
@@ -125,11 +145,8 @@ void append_header_frame(std::string& out, const journal_header& header) {
     put(out, header_type);
     out.append(magic);
     put(out, format_version);
-    put(out, static_cast<unsigned char>(header.input ? input_known_flag : 0));
-    static constexpr digest unknown{};
-    const digest& input = header.input ? *header.input : unknown;
-    out.append(reinterpret_cast<const char*>(input.data()), input.size());
-    out.append(reinterpret_cast<const char*>(header.settings.data()), header.settings.size());
+    put_bytes(out, header.base_url);
+    put_bytes(out, header.endpoint);
     seal_frame(out, start);
 }
 
@@ -141,13 +158,15 @@ std::size_t begin_entries_frame(std::string& out) {
 }
 
 void append_entry(std::string& out, const journal_entry& e) {
-    auto code = outcome_code(e.outcome);
-    put(out, e.row);
-    put(out, code);
+    put(out, outcome_code(e.outcome));
+    put(out, static_cast<unsigned char>(e.move ? 1 : 0));
     put(out, e.http_status);
     put(out, e.attempts);
-    put_bytes(out, e.message);
+    put(out, static_cast<std::int64_t>(e.recorded_at.time_since_epoch().count()));
     put_bytes(out, e.normalized_url);
+    put_bytes(out, e.campaign_id);
+    put_bytes(out, e.list_id);
+    put_bytes(out, e.message);
 }
 
 void seal_frame(std::string& out, std::size_t frame_start) {
@@ -159,101 +178,60 @@ void seal_frame(std::string& out, std::size_t frame_start) {
     put_at(out, frame_start + 8, frame_crc(std::string_view(out).substr(frame_start + 4, 4), payload));
 }
 
-journal_index::journal_index(std::vector<journal_entry> entries) {
-    // Sorting (row, position) keys and moving each entry once is ~10x cheaper
-    // than sorting the entries themselves, whose strings would move log n times.
-    std::vector<std::pair<std::uint64_t, std::size_t>> keys;
-    keys.reserve(entries.size());
-    for (std::size_t i = 0; i < entries.size(); ++i) keys.emplace_back(entries[i].row, i);
-    std::sort(keys.begin(), keys.end());
-    entries_.reserve(entries.size());
-    for (std::size_t k = 0; k < keys.size(); ++k) {
-        // Of equal rows keep the one appended last.
-        if (k + 1 < keys.size() && keys[k + 1].first == keys[k].first) continue;
-        entries_.push_back(std::move(entries[keys[k].second]));
+std::size_t journal_parser::parse(std::string_view bytes, const entry_visitor& visit) {
+    if (consumed_ == 0) {
+        auto head = bytes.substr(0, marker.size());
+        if (head != marker.substr(0, head.size()))
+            throw journal_error(fmt::format("{} is not a prospect-import journal", name_));
     }
-}
-
-const journal_entry* journal_index::find(std::uint64_t row) const {
-    auto it = std::lower_bound(entries_.begin(), entries_.end(), row, [](const auto& e, std::uint64_t r) { return e.row < r; });
-    return it != entries_.end() && it->row == row ? &*it : nullptr;
-}
-
-namespace {
-
-journal_header decode_header(std::string_view payload, std::string_view name, std::uint32_t& version) {
-    cursor c(payload);
-    if (c.get<unsigned char>() != header_type || c.bytes(magic.size()) != magic || !c.ok())
-        throw journal_error(fmt::format("{} is not a prospect-import journal", name));
-    version = c.get<std::uint32_t>();
-    if (c.ok() && version > format_version)
-        throw journal_error(fmt::format("journal {} has format version {}, newer than this prospect-import reads ({})",
-                                        name, version, format_version));
-    journal_header h;
-    auto flags = c.get<unsigned char>();
-    auto input = c.bytes(32);
-    auto settings = c.bytes(32);
-    if (!c.ok() || !c.at_end()) throw journal_error(fmt::format("journal {} has a malformed header", name));
-    if (flags & input_known_flag) {
-        h.input.emplace();
-        std::memcpy(h.input->data(), input.data(), 32);
-    }
-    std::memcpy(h.settings.data(), settings.data(), 32);
-    return h;
-}
-
-void decode_entries(std::string_view payload, std::size_t offset, std::string_view name,
-                    std::vector<journal_entry>& out) {
-    cursor c(payload);
-    auto malformed = [&] {
-        return journal_error(fmt::format("journal {} is corrupt: malformed record in the frame at byte {}; "
-                                         "run again with --restart to start afresh",
-                                         name, offset));
-    };
-    if (c.get<unsigned char>() != entries_type) throw malformed();
-    while (!c.at_end()) {
-        journal_entry e;
-        e.row = c.get<std::uint64_t>();
-        auto o = outcome_from_code(c.get<unsigned char>());
-        e.http_status = c.get<std::uint16_t>();
-        e.attempts = c.get<std::uint32_t>();
-        e.message = c.sized_bytes();
-        e.normalized_url = c.sized_bytes();
-        if (!c.ok() || !o) throw malformed();
-        e.outcome = *o;
-        out.push_back(std::move(e));
-    }
-}
-
-}  // namespace
-
-parsed_journal parse_journal(std::string_view bytes, std::string_view name) {
-    parsed_journal r;
-    std::vector<journal_entry> entries;
     std::size_t off = 0;
-    while (off < bytes.size()) {
-        auto f = intact_frame_at(bytes, off);
-        if (!f) {
-            auto head = bytes.substr(0, marker.size());
-            if (off == 0 && head != marker.substr(0, head.size()))
-                throw journal_error(fmt::format("{} is not a prospect-import journal", name));
-            if (intact_frame_after(bytes, off))
-                throw journal_error(fmt::format(
-                    "journal {} is corrupt at byte {} (a damaged record with intact records after it); "
-                    "run again with --restart to start afresh (rows already added may be sent again)",
-                    name, off));
-            r.torn_bytes = bytes.size() - off;
-            break;
+    while (auto f = intact_frame_at(bytes, off)) {
+        auto at = consumed_ + off;
+        if (at == 0) {
+            header_ = decode_header(f->payload, name_);
+        } else {
+            cursor c(f->payload);
+            auto malformed = [&] {
+                return journal_error(fmt::format("journal {} is corrupt: malformed record in the frame at byte {}; {}",
+                                                 name_, at, restart_hint()));
+            };
+            if (c.get<unsigned char>() != entries_type) throw malformed();
+            while (!c.at_end()) {
+                journal_entry e;
+                auto o = outcome_from_code(c.get<unsigned char>());
+                e.move = c.get<unsigned char>() != 0;
+                e.http_status = c.get<std::uint16_t>();
+                e.attempts = c.get<std::uint32_t>();
+                e.recorded_at = std::chrono::sys_seconds(std::chrono::seconds(c.get<std::int64_t>()));
+                e.normalized_url = c.sized_bytes();
+                e.campaign_id = c.sized_bytes();
+                e.list_id = c.sized_bytes();
+                e.message = c.sized_bytes();
+                if (!c.ok() || !o) throw malformed();
+                e.outcome = *o;
+                visit(e, entries_++);
+            }
         }
-        if (off == 0)
-            r.header = decode_header(f->payload, name, r.version);
-        else
-            decode_entries(f->payload, off, name, entries);
         off = f->next;
-        r.valid_size = off;
     }
-    r.entries = journal_index(std::move(entries));
-    return r;
+    consumed_ += off;
+    return off;
+}
+
+void journal_parser::finish(std::string_view rest) {
+    if (!rest.empty() && intact_frame_after(rest, 0))
+        throw journal_error(fmt::format("journal {} is corrupt at byte {} (a damaged record with intact records after "
+                                        "it); {}",
+                                        name_, consumed_, restart_hint()));
+    torn_bytes_ = rest.size();
+}
+
+std::string utc_minute(std::chrono::sys_seconds t) {
+    std::time_t tt = static_cast<std::time_t>(t.time_since_epoch().count());
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    return fmt::format("{:04}-{:02}-{:02} {:02}:{:02} UTC", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                       tm.tm_min);
 }
 
 }  // namespace prospect::journal

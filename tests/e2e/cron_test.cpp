@@ -1,5 +1,5 @@
 // docs/contract.md "Runs from cron": what a scheduler relies on, with real
-// processes. Waiting for a state (a journal that grew, a lock taken) polls
+// processes: resuming by key across runs and files, the binding, compaction. Waiting for a state (a journal that grew, a lock taken) polls
 // that state with a deadline; nothing waits for a guessed time.
 #include "import_support.hpp"
 
@@ -97,31 +97,130 @@ TEST_CASE("SIGTERM mid-run exits 143 with a complete report, the unsent rows not
     for (const auto& [url, p] : stored(sandbox)) CHECK(p.posts == 1);
 }
 
-TEST_CASE("a changed input is refused with exit 2 and a pointer to --restart, which starts afresh") {
+TEST_CASE("a re-export under another name, rows added and removed, sends only the new rows") {
     sandbox_process sandbox;
     temp_dir dir;
-    auto input = dir / "leads.csv";
-    write_file(input, lead_rows(10));
-    REQUIRE(run(importer_argv(sandbox, {input}), with_key()).status == 0);
-    write_file(input, lead_rows(10, 100));
-    auto r = run(importer_argv(sandbox, {input}), with_key());
-    CHECK(r.status == 2);
-    CHECK(contains(r.err, "--restart"));
-    CHECK(stored(sandbox).size() == 10);  // nothing sent
-    r = run(importer_argv(sandbox, {"--restart", input}), with_key());
+    auto journal = dir / "cron.journal";
+    auto day1 = dir / "export-2026-11-29.csv";
+    write_file(day1, lead_rows(100));
+    REQUIRE(run(importer_argv(sandbox, {"--journal", journal, day1}), with_key()).status == 0);
+
+    // The next day's export: rows 0-19 gone, 100-149 new, in another order.
+    auto day2 = dir / "export-2026-11-30.csv";
+    std::string rows = "url\n";
+    for (std::size_t i = 150; i-- > 20;) rows += lead_url(i) + "\n";  // spelt otherwise: the same keys
+    write_file(day2, rows);
+    // Operational settings differ, which never binds a journal.
+    auto r = run(importer_argv(sandbox, {"--journal", journal, "--connections", "2", "--rate", "3000", day2}), with_key());
+    INFO(r.err);
     CHECK(r.status == 0);
-    CHECK(stored(sandbox).size() == 20);
+    CHECK(stats(sandbox).requests == 150);
+    auto after = stored(sandbox);
+    CHECK(after.size() == 150);
+    for (const auto& [url, p] : after) CHECK(p.posts == 1);
+
+    auto report = read_report(day2 + ".report.csv");
+    REQUIRE(report.size() == 130);
+    for (const auto& row : report) {
+        CAPTURE(row.normalized_url);
+        CHECK(row.outcome == "added");
+        CHECK(row.http_status == "201");
+        CHECK(row.attempts == "1");
+        bool earlier = row.normalized_url < lead_url(100);
+        CHECK(contains(row.message, "added by an earlier run on ") == earlier);
+        if (earlier) CHECK(contains(row.message, " UTC"));
+    }
+    CHECK(report.front().normalized_url == lead_url(149));
+    CHECK(report.back().normalized_url == lead_url(20));
 }
 
-TEST_CASE("changed settings (another list) are refused like a changed input") {
+TEST_CASE("a journal of another base URL exits 2 naming both, and --restart forgets it") {
+    sandbox_process first, second;
+    temp_dir dir;
+    auto input = dir / "leads.csv";
+    auto journal = dir / "cron.journal";
+    write_file(input, lead_rows(10));
+    REQUIRE(run(importer_argv(first, {"--journal", journal, input}), with_key()).status == 0);
+    auto r = run(importer_argv(second, {"--journal", journal, input}), with_key());
+    CHECK(r.status == 2);
+    CHECK(contains(r.err, "journal " + journal + " was written for base URL " + first.url));
+    CHECK(contains(r.err, "this run uses base URL " + second.url));
+    CHECK(contains(r.err, "--restart"));
+    CHECK(stats(second).requests == 0);  // nothing sent
+    r = run(importer_argv(second, {"--journal", journal, "--restart", input}), with_key());
+    CHECK(r.status == 0);
+    CHECK(stored(second).size() == 10);
+}
+
+TEST_CASE("a rejected key is not sent again with the same move flag, and is with the other one") {
     sandbox_process sandbox;
     temp_dir dir;
     auto input = dir / "leads.csv";
-    write_file(input, lead_rows(5));
-    REQUIRE(run(importer_argv(sandbox, {input}), with_key()).status == 0);
-    auto r = run(importer_argv(sandbox, {"--list", std::string(list_2), input}), with_key());
-    CHECK(r.status == 2);
-    CHECK(contains(r.err, "--restart"));
+    auto journal = dir / "list2.journal";
+    write_file(input, lead_rows(10));
+    REQUIRE(run(importer_argv(sandbox, {input}), with_key()).status == 0);  // in list 1, its own journal
+    auto into_list_2 = [&](const char* move) {
+        return run(importer_argv(sandbox, {"--list", std::string(list_2), move, "--journal", journal, input}),
+                   with_key());
+    };
+    CHECK(into_list_2("--no-move-duplicates").status == 1);
+    auto rejected = read_report(input + ".report.csv");
+    REQUIRE(rejected.size() == 10);
+    CHECK(count_outcome(rejected, "rejected") == 10);
+    CHECK(stats(sandbox).requests == 20);
+
+    CHECK(into_list_2("--no-move-duplicates").status == 1);
+    CHECK(stats(sandbox).requests == 20);  // reported as recorded, not sent
+    auto again = read_report(input + ".report.csv");
+    REQUIRE(again.size() == 10);
+    for (std::size_t i = 0; i < 10; ++i) {
+        CHECK(again[i].outcome == "rejected");
+        CHECK(again[i].http_status == rejected[i].http_status);
+        CHECK(again[i].message == rejected[i].message);
+    }
+
+    CHECK(into_list_2("--move-duplicates").status == 0);
+    CHECK(stats(sandbox).requests == 30);
+    for (const auto& [url, p] : stored(sandbox)) CHECK(p.list == list_2);
+}
+
+TEST_CASE("compaction killed after writing its copy leaves the journal whole, and the next run compacts it and sends nothing") {
+    sandbox_process sandbox;
+    temp_dir dir;
+    auto input = dir / "leads.csv";
+    auto journal = dir / "list2.journal";
+    write_file(input, lead_rows(300));
+    REQUIRE(run(importer_argv(sandbox, {"--rate", "5000", input}), with_key()).status == 0);
+    auto into_list_2 = [&](const char* move, run_options options) {
+        return run(importer_argv(sandbox, {"--rate", "5000", "--list", std::string(list_2), move, "--journal", journal,
+                                           input}),
+                   options);
+    };
+    // 300 keys rejected, then sent again with the move flag and added: 600 entries for 300 keys.
+    REQUIRE(into_list_2("--no-move-duplicates", with_key()).status == 1);
+    REQUIRE(into_list_2("--move-duplicates", with_key()).status == 0);
+    auto requests = stats(sandbox).requests;
+    auto full = read_file(journal);
+
+    auto killed = with_key();
+    killed.env.push_back("PROSPECT_TEST_KILL_IN_COMPACTION=1");
+    CHECK(into_list_2("--move-duplicates", killed).status == 128 + SIGKILL);
+    CHECK(read_file(journal) == full);  // the old journal, untouched
+    CHECK(size_of(journal + ".compact") > 0);
+
+    auto r = into_list_2("--move-duplicates", with_key());
+    INFO(r.err);
+    CHECK(r.status == 0);
+    CHECK(stats(sandbox).requests == requests);
+    CHECK_FALSE(std::filesystem::exists(journal + ".compact"));
+    CHECK(size_of(journal) < full.size() * 6 / 10);
+    auto report = read_report(input + ".report.csv");
+    REQUIRE(report.size() == 300);
+    for (const auto& row : report) CHECK(contains(row.message, "added by an earlier run on "));
+
+    // Compacted, it still knows every key.
+    CHECK(into_list_2("--move-duplicates", with_key()).status == 0);
+    CHECK(stats(sandbox).requests == requests);
 }
 
 TEST_CASE("a torn journal tail is ignored: the re-run sends only what the torn record lost") {
@@ -141,16 +240,27 @@ TEST_CASE("a torn journal tail is ignored: the re-run sends only what the torn r
     CHECK(count_outcome(read_report(input + ".report.csv"), "added") == 50);
 }
 
-TEST_CASE("a re-run of a finished file sends nothing and reports every row as before") {
+TEST_CASE("a re-run of a finished file sends nothing and reports every row as before, saying when it was added") {
     sandbox_process sandbox;
     temp_dir dir;
     auto input = dir / "leads.csv";
     write_file(input, "url\nlinkedin.com/in/a\nlinkedin.com/company/x\nlinkedin.com/in/a\n");
     auto first = run(importer_argv(sandbox, {input}), with_key());
     CHECK(first.status == 1);
-    auto report1 = read_file(input + ".report.csv");
+    auto report1 = read_report(input + ".report.csv");
     auto second = run(importer_argv(sandbox, {input}), with_key());
     CHECK(second.status == 1);
-    CHECK(read_file(input + ".report.csv") == report1);
+    auto report2 = read_report(input + ".report.csv");
     CHECK(stats(sandbox).requests == 1);
+    REQUIRE(report1.size() == 3);
+    REQUIRE(report2.size() == 3);
+    for (std::size_t i = 0; i < 3; ++i) {
+        CAPTURE(i);
+        CHECK(report2[i].outcome == report1[i].outcome);
+        CHECK(report2[i].http_status == report1[i].http_status);
+        CHECK(report2[i].attempts == report1[i].attempts);
+        if (i != 0) CHECK(report2[i].message == report1[i].message);
+    }
+    CHECK(report2[0].outcome == "added");
+    CHECK(contains(report2[0].message, "added by an earlier run on "));
 }

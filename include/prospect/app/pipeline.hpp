@@ -13,7 +13,7 @@
 #include "prospect/app/row_source.hpp"
 #include "prospect/app/sleeper.hpp"
 #include "prospect/app/tally.hpp"
-#include "prospect/journal/journal_format.hpp"
+#include "prospect/journal/journal_index.hpp"
 #include "prospect/net/base_url.hpp"
 #include "prospect/net/request.hpp"
 #include "prospect/policy/adaptive_rate.hpp"

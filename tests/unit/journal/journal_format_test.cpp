@@ -1,22 +1,26 @@
 #include "prospect/journal/journal_format.hpp"
 
 #include <doctest/doctest.h>
+#include <map>
 
 using namespace prospect::journal;
 using prospect::policy::outcome;
+using namespace std::chrono;
 
 namespace {
 
-journal_header sample_header() {
-    journal_header h;
-    h.input.emplace();
-    h.input->fill(0xAB);
-    h.settings.fill(0x5C);
-    return h;
+const journal_header api{"https://api.example.com", "single"};
+const sys_seconds t0 = sys_days{year{2026} / 11 / 30} + hours{5} + minutes{12} + seconds{40};
+
+// Strings an entry's views point into, kept for the whole test run.
+const std::string& url_of(int i) {
+    static std::map<int, std::string> urls;
+    return urls.try_emplace(i, "https://www.linkedin.com/in/lead-" + std::to_string(i)).first->second;
 }
 
-journal_entry entry(std::uint64_t row, outcome o, std::uint16_t status = 201, std::string message = "") {
-    return {row, o, status, 1, std::move(message), "https://www.linkedin.com/in/row-" + std::to_string(row)};
+journal_entry entry(int i, outcome o = outcome::added, std::string_view message = "", bool move = false) {
+    return {url_of(i), "8d256aa6-9b12-49a7-93ee-bf41634b5b60", "cf33282b-b171-4d23-ae02-848499d793e4",
+            o, move, static_cast<std::uint16_t>(o == outcome::added ? 201 : 400), 1, message, t0 + seconds{i}};
 }
 
 std::string frame_of(const std::vector<journal_entry>& entries) {
@@ -30,72 +34,88 @@ std::string frame_of(const std::vector<journal_entry>& entries) {
 // A header and three commits; returns the bytes and where the last commit starts.
 std::pair<std::string, std::size_t> three_commits() {
     std::string bytes;
-    append_header_frame(bytes, sample_header());
-    bytes += frame_of({entry(2, outcome::added), entry(4, outcome::rejected, 422, "bad \"list\"\nid")});
-    bytes += frame_of({entry(3, outcome::added)});
+    append_header_frame(bytes, api);
+    bytes += frame_of({entry(2), entry(4, outcome::rejected, "bad \"list\"\nid")});
+    bytes += frame_of({entry(3)});
     auto last = bytes.size();
-    bytes += frame_of({entry(7, outcome::added, 200), entry(5, outcome::invalid, 0, "not a profile URL")});
+    bytes += frame_of({entry(7, outcome::rejected, "", true), entry(5)});
     return {bytes, last};
+}
+
+struct parsed {
+    journal_parser parser{"j"};
+    std::vector<std::string> urls;  // copies: the views die with the frame
+};
+
+// Feeds `bytes` in pieces of `piece` bytes, as the file reader does.
+parsed parse_all(std::string_view bytes, std::size_t piece = 1u << 20) {
+    parsed r;
+    std::string buf;
+    for (std::size_t at = 0;; at += piece) {
+        buf.append(bytes.substr(std::min(at, bytes.size()), piece));
+        buf.erase(0, r.parser.parse(buf, [&](const journal_entry& e, std::uint64_t ordinal) {
+            CHECK(ordinal == r.urls.size());
+            r.urls.emplace_back(e.normalized_url);
+        }));
+        if (at >= bytes.size()) break;
+    }
+    r.parser.finish(buf);
+    return r;
 }
 
 }  // namespace
 
-TEST_CASE("header and entries round-trip") {
+TEST_CASE("header and entries round-trip, fed whole or a few bytes at a time") {
     auto [bytes, last] = three_commits();
-    auto p = parse_journal(bytes, "j");
-    REQUIRE(p.header);
-    CHECK(*p.header == sample_header());
-    CHECK(p.version == format_version);
-    CHECK(p.valid_size == bytes.size());
-    CHECK(p.torn_bytes == 0);
-    REQUIRE(p.entries.size() == 5);
-    CHECK(p.entries.entries()[0].row == 2);  // sorted by row
-    CHECK(p.entries.entries()[4].row == 7);
-    REQUIRE(p.entries.find(4));
-    CHECK(*p.entries.find(4) == entry(4, outcome::rejected, 422, "bad \"list\"\nid"));
-    CHECK(*p.entries.find(5) == entry(5, outcome::invalid, 0, "not a profile URL"));
-    CHECK(p.entries.find(6) == nullptr);
-    CHECK(p.entries.find(1) == nullptr);
-    CHECK(p.entries.find(8) == nullptr);
+    const std::vector<journal_entry> want{entry(2), entry(4, outcome::rejected, "bad \"list\"\nid"), entry(3),
+                                          entry(7, outcome::rejected, "", true), entry(5)};
+    for (std::size_t piece : {std::size_t{1}, std::size_t{7}, std::size_t{1} << 20}) {
+        CAPTURE(piece);
+        journal_parser p("j");
+        std::size_t seen = 0;
+        std::string buf;
+        for (std::size_t at = 0; at < bytes.size(); at += piece) {
+            buf.append(bytes.substr(at, piece));
+            buf.erase(0, p.parse(buf, [&](const journal_entry& e, std::uint64_t ordinal) {
+                REQUIRE(ordinal < want.size());
+                CHECK(ordinal == seen++);
+                CHECK(e == want[ordinal]);
+            }));
+        }
+        p.finish(buf);
+        REQUIRE(p.header());
+        CHECK(*p.header() == api);
+        CHECK(p.valid_size() == bytes.size());
+        CHECK(p.torn_bytes() == 0);
+        CHECK(p.entries() == 5);
+        CHECK(seen == 5);
+    }
 }
 
-TEST_CASE("a header from standard input has no input fingerprint") {
-    journal_header h;
-    h.settings.fill(1);
-    std::string bytes;
-    append_header_frame(bytes, h);
-    auto p = parse_journal(bytes, "j");
-    REQUIRE(p.header);
-    CHECK_FALSE(p.header->input);
-    CHECK(p.entries.empty());
-}
-
-TEST_CASE("only final outcomes can be encoded") {
+TEST_CASE("only added and rejected can be encoded") {
     std::string out;
     begin_entries_frame(out);
-    CHECK_THROWS_AS(append_entry(out, entry(2, outcome::failed)), std::invalid_argument);
-    CHECK_THROWS_AS(append_entry(out, entry(2, outcome::not_sent)), std::invalid_argument);
+    for (auto o : {outcome::failed, outcome::not_sent, outcome::invalid, outcome::duplicate}) {
+        CAPTURE(to_string(o));
+        CHECK_THROWS_AS(append_entry(out, entry(2, o)), std::invalid_argument);
+    }
 }
 
-TEST_CASE("a later record of the same row wins") {
-    std::string bytes;
-    append_header_frame(bytes, sample_header());
-    bytes += frame_of({entry(3, outcome::rejected, 400, "first")});
-    bytes += frame_of({entry(2, outcome::added), entry(3, outcome::added, 201, "second")});
-    auto p = parse_journal(bytes, "j");
-    REQUIRE(p.entries.size() == 2);
-    CHECK(p.entries.find(3)->message == "second");
+TEST_CASE("entry_size is what append_entry writes") {
+    std::string out;
+    auto e = entry(12, outcome::rejected, "prospectListId: not found");
+    append_entry(out, e);
+    CHECK(out.size() == entry_size(e));
 }
 
 TEST_CASE("a torn last commit is ignored, cut at every byte offset") {
     auto [bytes, last] = three_commits();
     for (std::size_t cut = last; cut < bytes.size(); ++cut) {
         CAPTURE(cut);
-        auto p = parse_journal(std::string_view(bytes).substr(0, cut), "j");
-        CHECK(p.valid_size == last);
-        CHECK(p.torn_bytes == cut - last);
-        CHECK(p.entries.size() == 3);
-        CHECK(p.entries.find(7) == nullptr);
+        auto r = parse_all(std::string_view(bytes).substr(0, cut), 5);
+        CHECK(r.parser.valid_size() == last);
+        CHECK(r.parser.torn_bytes() == cut - last);
+        CHECK(r.urls.size() == 3);
     }
 }
 
@@ -105,35 +125,41 @@ TEST_CASE("a last commit damaged at any byte is ignored") {
         CAPTURE(at);
         auto damaged = bytes;
         damaged[at] = static_cast<char>(damaged[at] ^ 0x40);
-        auto p = parse_journal(damaged, "j");
-        CHECK(p.valid_size == last);
-        CHECK(p.entries.size() == 3);
+        auto r = parse_all(damaged);
+        CHECK(r.parser.valid_size() == last);
+        CHECK(r.urls.size() == 3);
     }
 }
 
 TEST_CASE("a power-loss tail of zeros after the last commit is ignored") {
     auto [bytes, last] = three_commits();
     auto torn = bytes.substr(0, last) + std::string(4096, '\0');
-    auto p = parse_journal(torn, "j");
-    CHECK(p.valid_size == last);
-    CHECK(p.torn_bytes == 4096);
-    CHECK(p.entries.size() == 3);
+    auto r = parse_all(torn, 1000);
+    CHECK(r.parser.valid_size() == last);
+    CHECK(r.parser.torn_bytes() == 4096);
+    CHECK(r.urls.size() == 3);
 }
 
 TEST_CASE("a damaged record before the last is an error naming the offset") {
     auto [bytes, last] = three_commits();
     std::string header;
-    append_header_frame(header, sample_header());
-    for (std::size_t at : {header.size(), header.size() + 5, header.size() + 20, last - 1}) {
+    append_header_frame(header, api);
+    auto second = last - frame_of({entry(3)}).size();
+    for (auto [at, frame] : std::vector<std::pair<std::size_t, std::size_t>>{
+             {header.size(), header.size()}, {header.size() + 5, header.size()}, {header.size() + 20, header.size()},
+             {last - 1, second}}) {
         CAPTURE(at);
         auto damaged = bytes;
         damaged[at] = static_cast<char>(damaged[at] ^ 0x01);
+        journal_parser p("/data/run.journal");
+        auto used = p.parse(damaged, [](const journal_entry&, std::uint64_t) {});
         try {
-            parse_journal(damaged, "/data/run.journal");
+            p.finish(std::string_view(damaged).substr(used));
             FAIL("no error");
         } catch (const journal_error& e) {
             std::string what = e.what();
-            CHECK(what.find("/data/run.journal is corrupt") != std::string::npos);
+            CHECK(what.find("/data/run.journal is corrupt at byte " + std::to_string(frame) + " ") !=
+                  std::string::npos);
             CHECK(what.find("--restart") != std::string::npos);
         }
     }
@@ -142,34 +168,41 @@ TEST_CASE("a damaged record before the last is an error naming the offset") {
 TEST_CASE("a damaged header with records after it is an error") {
     auto [bytes, last] = three_commits();
     bytes[20] = static_cast<char>(bytes[20] ^ 0x01);
-    CHECK_THROWS_AS(parse_journal(bytes, "j"), journal_error);
+    CHECK_THROWS_AS(parse_all(bytes), journal_error);
 }
 
 TEST_CASE("an empty file or a header torn at creation means start afresh") {
-    CHECK_FALSE(parse_journal("", "j").header);
+    CHECK_FALSE(parse_all("").parser.header());
     std::string header;
-    append_header_frame(header, sample_header());
+    append_header_frame(header, api);
     for (std::size_t cut = 1; cut < header.size(); ++cut) {
         CAPTURE(cut);
-        auto p = parse_journal(std::string_view(header).substr(0, cut), "j");
-        CHECK_FALSE(p.header);
-        CHECK(p.valid_size == 0);
-        CHECK(p.torn_bytes == cut);
+        auto r = parse_all(std::string_view(header).substr(0, cut));
+        CHECK_FALSE(r.parser.header());
+        CHECK(r.parser.valid_size() == 0);
+        CHECK(r.parser.torn_bytes() == cut);
     }
 }
 
 TEST_CASE("a file that is not a journal is refused, not treated as torn") {
-    CHECK_THROWS_WITH_AS(parse_journal("row,profile_url\n2,x\n", "r.csv"),
-                         "r.csv is not a prospect-import journal", journal_error);
-    CHECK_THROWS_AS(parse_journal("x", "r.csv"), journal_error);
+    CHECK_THROWS_WITH_AS(parse_all("row,profile_url\n2,x\n"), "j is not a prospect-import journal", journal_error);
+    CHECK_THROWS_AS(parse_all("x"), journal_error);
 }
 
-TEST_CASE("a newer format version is refused") {
-    std::string bytes;
-    append_header_frame(bytes, sample_header());
-    // type (1) and magic (16) precede the version in the header payload.
-    bytes[frame_header_size + 17] = static_cast<char>(format_version + 1);
-    auto start = std::size_t{0};
-    seal_frame(bytes, start);
-    CHECK_THROWS_WITH_AS(parse_journal(bytes, "j"), doctest::Contains("newer"), journal_error);
+TEST_CASE("a newer format version is refused, and so is the old one bound to an input file") {
+    for (auto version : {format_version + 1, format_version - 1}) {
+        CAPTURE(version);
+        std::string bytes;
+        append_header_frame(bytes, api);
+        // type (1) and magic (16) precede the version in the header payload.
+        bytes[frame_header_size + 17] = static_cast<char>(version);
+        seal_frame(bytes, 0);
+        CHECK_THROWS_WITH_AS(parse_all(bytes), doctest::Contains(version > format_version ? "newer" : "--restart"),
+                             journal_error);
+    }
+}
+
+TEST_CASE("utc_minute writes the time a report message shows") {
+    CHECK(utc_minute(t0) == "2026-11-30 05:12 UTC");
+    CHECK(utc_minute(sys_seconds{}) == "1970-01-01 00:00 UTC");
 }
