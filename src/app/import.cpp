@@ -1,9 +1,13 @@
-// Order matters: everything a user can get wrong (lock, URL, key, CA file,
+// Order matters: everything a user can get wrong (locks, URL, key, CA file,
 // input header, journal, report path) is checked before the first request,
-// so that a usage error really means "nothing sent".
+// so that a usage error really means "nothing sent". After that nothing
+// escapes as an exception: every failure becomes an exit status, and the
+// report, journal and metrics are written as far as they can be.
 #include "prospect/app/import.hpp"
 
+#include "prospect/app/error_status.hpp"
 #include "prospect/app/exit_status.hpp"
+#include "prospect/app/output_paths.hpp"
 #include "prospect/app/pipeline.hpp"
 #include "prospect/journal/journal_file.hpp"
 #include "prospect/journal/run_lock.hpp"
@@ -12,12 +16,11 @@
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
-#include <cstdlib>
 #include <exception>
 #include <optional>
+#include <sys/prctl.h>
 #include <system_error>
 
 namespace prospect::app {
@@ -54,17 +57,6 @@ asio::ssl::context make_tls(const config& cfg, const sandbox::server* sandbox) {
     });
 }
 
-std::optional<journal::run_lock> take_lock(const config& cfg) {
-    if (cfg.journal_path.empty()) return std::nullopt;
-    try {
-        return std::optional<journal::run_lock>(std::in_place, cfg.journal_path, std::chrono::system_clock::now());
-    } catch (const journal::lock_held& e) {
-        throw fatal_error(exit_locked, e.what());
-    } catch (const std::system_error& e) {
-        throw usage_error(e.what());
-    }
-}
-
 // Binds the journal to what gives its keys their meaning: the API's base URL
 // and the endpoint kind. PROSPECT_TEST_KILL_IN_COMPACTION (a test hook)
 // kills the process once a compaction's copy is synced, before its rename.
@@ -97,22 +89,76 @@ private:
     journal::journal_file& journal_;
 };
 
-int exit_status_of(const pipeline& p) {
-    switch (p.stopped()) {
-    case stop_reason::sigint: return exit_sigint;
-    case stop_reason::sigterm: return exit_sigterm;
-    case stop_reason::fatal: return exit_fatal;
-    case stop_reason::none: break;
+// The key must not end up in a core file.
+void forbid_core_dumps() { ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); }
+
+struct run_state {
+    std::optional<stop_cause> late_failure;  // after the pipeline: the final journal sync or the report's rename
+    void fail(exit_status status, std::string message) {
+        if (!late_failure) late_failure = stop_cause{status, std::move(message)};
     }
-    return finished_exit_status(p.counts(), false);
+};
+
+exit_status exit_status_of(const pipeline& p, const run_state& run) {
+    auto stopped = p.stopped().status;
+    auto failed = p.failure() ? p.failure()->status : exit_ok;
+    auto late = run.late_failure ? run.late_failure->status : exit_ok;
+    auto finished = static_cast<exit_status>(finished_exit_status(p.counts(), false));
+    return most_severe({stopped, failed, late, finished});
 }
 
-}  // namespace
+void write_metrics(const config& cfg, const log& out, const run_metrics& m) {
+    if (cfg.metrics_file.empty()) return;
+    if (auto error = write_metrics_file(cfg.metrics_file, m)) out.error("{}", *error);
+}
 
-int run_import(const config& cfg) {
-    const auto started = clock::now();
-    log out(cfg.verbosity);
-    auto lock = take_lock(cfg);
+// The first SIGINT/SIGTERM stops the run gracefully; a second one abandons
+// the requests in flight, and the run ends as soon as their rows are failed.
+class signal_handler {
+public:
+    signal_handler(asio::io_context& io, pipeline& pipe, const config& cfg, const log& out)
+        : signals_(io, SIGINT, SIGTERM), pipe_(pipe), cfg_(cfg), out_(out) {
+        listen();
+    }
+    void cancel() { signals_.cancel(); }
+
+private:
+    void listen() {
+        signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
+            if (ec) return;
+            on_signal(sig);
+            listen();
+        });
+    }
+    void on_signal(int sig) {
+        const char* name = sig == SIGINT ? "SIGINT" : "SIGTERM";
+        if (signalled_) {
+            out_.info("{} again: abandoning {} request{} in flight (their rows end failed)", name,
+                      pipe_.in_flight(), pipe_.in_flight() == 1 ? "" : "s");
+            pipe_.abandon();
+            return;
+        }
+        signalled_ = true;
+        out_.info("{}: stopping; waiting for {} request{} in flight (at most --timeout {} s); the rest is not sent. "
+                  "{} again stops at once",
+                  name, pipe_.in_flight(), pipe_.in_flight() == 1 ? "" : "s",
+                  std::chrono::duration_cast<std::chrono::seconds>(cfg_.timeout).count(), name);
+        pipe_.stop(sig == SIGINT ? exit_sigint : exit_sigterm,
+                   sig == SIGINT ? "not sent: the run was interrupted (SIGINT)"
+                                 : "not sent: the run was terminated (SIGTERM)");
+    }
+
+    asio::signal_set signals_;
+    pipeline& pipe_;
+    const config& cfg_;
+    const log& out_;
+    bool signalled_ = false;
+};
+
+int import_rows(const config& cfg, const clock::time_point started, const log& out, run_metrics& metrics) {
+    refuse_outputs_naming_input(cfg);
+    auto report_lock = lock_output(cfg.report_path);
+    auto journal_lock = lock_output(cfg.journal_path);
     asio::io_context io(1);
 
     std::unique_ptr<sandbox::server> sandbox;
@@ -139,36 +185,28 @@ int run_import(const config& cfg) {
 
     std::optional<journal_recorder> recorder;
     if (journal) recorder.emplace(*journal);
-    pipeline pipe(io, {cfg, url, api_key, tls, source, report, out, recorder ? &*recorder : nullptr,
-                       journal ? &journal->earlier() : nullptr,
+    auto pace = make_local_limiter(io.get_executor(), {cfg.rate, cfg.burst, cfg.max_throttle_wait}, out);
+    pipeline pipe(io, {cfg, api_key, url, connection_senders(io.get_executor(), tls, url), *pace, source, report, out,
+                       recorder ? &*recorder : nullptr, journal ? &journal->earlier() : nullptr,
                        cfg.input_path == "-" ? 0 : regular_file_size(cfg.input_path)});
-
-    // The first SIGINT/SIGTERM stops the run gracefully; a second one ends
-    // the process at once (every finished row is in the journal already).
-    asio::signal_set signals(io, SIGINT, SIGTERM);
-    std::function<void(const boost::system::error_code&, int)> on_signal =
-        [&](const boost::system::error_code& ec, int sig) {
-            if (ec) return;
-            if (pipe.stopped() == stop_reason::sigint || pipe.stopped() == stop_reason::sigterm)
-                std::_Exit(sig == SIGINT ? exit_sigint : exit_sigterm);
-            out.info("{}: stopping; requests in flight finish (at most --timeout), the rest is not sent",
-                     sig == SIGINT ? "SIGINT" : "SIGTERM");
-            pipe.stop(sig == SIGINT ? stop_reason::sigint : stop_reason::sigterm,
-                      sig == SIGINT ? "not sent: the run was interrupted (SIGINT)"
-                                    : "not sent: the run was terminated (SIGTERM)");
-            signals.async_wait(on_signal);
-        };
-    signals.async_wait(on_signal);
+    signal_handler signals(io, pipe, cfg, out);
 
     // Background chores that end with the run: group commit and progress.
+    // A chore that throws stops the run like any other failure.
+    run_state run;
     sleeper chores(io.get_executor());
+    auto chore_failed = [&](std::exception_ptr e) {
+        if (!e) return;
+        auto v = verdict_for(e);
+        pipe.fail(v.status == exit_internal ? exit_internal : exit_write_failed, v.message);
+    };
     if (journal)
         asio::co_spawn(
             io,
             [&]() -> asio::awaitable<void> {
                 while (co_await chores.sleep_for(journal_sync_interval)) journal->commit();
             },
-            asio::detached);
+            chore_failed);
     progress_reporter progress(progress_params_for_stderr(cfg.verbosity == verbosity::quiet), started);
     asio::co_spawn(
         io,
@@ -178,9 +216,8 @@ int run_import(const config& cfg) {
                 write_stderr(progress.tick(pipe.snapshot(now), now));
             }
         },
-        asio::detached);
+        chore_failed);
 
-    std::exception_ptr failure;
     asio::co_spawn(
         io,
         [&]() -> asio::awaitable<void> {
@@ -190,32 +227,61 @@ int run_import(const config& cfg) {
             if (sandbox) sandbox->stop();
         },
         [&](std::exception_ptr e) {
-            failure = e;
-            if (e) io.stop();
+            if (e) run.fail(exit_internal, verdict_for(e).message);
+            io.stop();
         });
     io.run();
     write_stderr(progress.clear());
-    if (journal) journal->commit();
-    if (failure) std::rethrow_exception(failure);
-    report.finish();
 
-    if (pipe.stopped() == stop_reason::fatal) out.error("aborted: {}", pipe.stop_message());
-    auto resumed = pipe.resumed_rows() ? fmt::format(" ({} final in an earlier run)", pipe.resumed_rows()) : "";
-    out.summary("import of {} into {}: {}{}; {} requests ({} throttled); report: {}", cfg.reader.display_name,
-                cfg.sandbox ? "the sandbox" : base_url, describe(pipe.counts(), false), resumed,
-                pipe.requests_sent(), pipe.throttled(), cfg.report_path == "-" ? "standard output" : cfg.report_path);
-    int status = exit_status_of(pipe);
-    if (!cfg.metrics_file.empty()) {
-        run_metrics m;
-        m.rows = pipe.counts();
-        m.requests = pipe.requests();
-        m.retries = pipe.retries();
-        m.duration = clock::now() - started;
-        m.exit_status = status;
-        m.finished_at = std::chrono::system_clock::now();
-        m.input = cfg.reader.display_name;
-        if (auto error = write_metrics_file(cfg.metrics_file, m)) out.error("{}", *error);
+    if (journal) {
+        try {
+            journal->commit();
+        } catch (const std::exception& e) {
+            run.fail(exit_write_failed, e.what());
+        }
     }
+    try {
+        report.finish();
+    } catch (const std::exception& e) {
+        run.fail(exit_write_failed, e.what());
+    }
+
+    if (auto f = pipe.failure()) out.error("aborted: {}", f->message);
+    else if (pipe.stopped().status == exit_refused) out.error("aborted: {}", pipe.stopped().message);
+    if (run.late_failure) out.error("{}", run.late_failure->message);
+    auto resumed = pipe.resumed_rows() ? fmt::format(" ({} final in an earlier run)", pipe.resumed_rows()) : "";
+    out.summary("import of {} into {}: {}{}; {} request{} ({} throttled); report: {}", cfg.reader.display_name,
+                cfg.sandbox ? "the sandbox" : base_url, describe(pipe.counts(), false), resumed,
+                pipe.requests_sent(), pipe.requests_sent() == 1 ? "" : "s", pipe.throttled(),
+                cfg.report_path == "-" ? "standard output" : cfg.report_path);
+    metrics.rows = pipe.counts();
+    metrics.requests = pipe.requests();
+    metrics.retries = pipe.retries();
+    return exit_status_of(pipe, run);
+}
+
+}  // namespace
+
+int run_import(const config& cfg) {
+    const auto started = clock::now();
+    forbid_core_dumps();
+    log out(cfg.verbosity);
+    run_metrics metrics;
+    metrics.input = cfg.reader.display_name;
+    auto write_at_exit = [&](int status) {
+        metrics.duration = clock::now() - started;
+        metrics.exit_status = status;
+        metrics.finished_at = std::chrono::system_clock::now();
+        write_metrics(cfg, out, metrics);
+    };
+    int status;
+    try {
+        status = import_rows(cfg, started, out, metrics);
+    } catch (...) {
+        write_at_exit(verdict_for(std::current_exception()).status);
+        throw;
+    }
+    write_at_exit(status);
     return status;
 }
 

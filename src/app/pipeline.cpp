@@ -1,21 +1,20 @@
-// The pipeline's coroutines. Invariant: every admitted row reaches
-// finish() exactly once, whatever happens (success, retries, stop, fatal);
-// run() returns when the reorder window is empty after reading is done.
+// The pipeline's coroutines. Invariant: every admitted row reaches finish()
+// exactly once, whatever happens (success, retries, stop, an exception), so
+// run() cannot hang; it returns when the reorder window is empty after
+// reading is done.
 #include "prospect/app/pipeline.hpp"
 
 #include "prospect/app/attempt.hpp"
 #include "prospect/app/version.hpp"
-#include "prospect/net/api_connection.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <fmt/format.h>
 
 namespace prospect::app {
 
 namespace asio = boost::asio;
-using clock = std::chrono::steady_clock;
 using policy::outcome;
 
 namespace {
@@ -25,18 +24,24 @@ namespace {
 // memory to a few MiB however long one row keeps retrying.
 constexpr std::size_t window_rows = 16384;
 
-policy::adaptive_rate_params rate_params(const config& cfg) {
-    policy::adaptive_rate_params p;
-    p.max_rate = cfg.rate;
-    p.burst = cfg.burst;
-    return p;
-}
-
 policy::row_params row_params(const config& cfg) {
     policy::row_params p;
     p.max_retries = cfg.max_retries;
     p.max_throttle_wait = cfg.max_throttle_wait;
+    p.max_retry_after = std::min(p.max_retry_after, std::chrono::steady_clock::duration(cfg.max_throttle_wait));
     return p;
+}
+
+std::string what_of(std::exception_ptr e) {
+    try {
+        std::rethrow_exception(e);
+    } catch (const std::bad_alloc&) {
+        return "out of memory";
+    } catch (const std::exception& x) {
+        return x.what();
+    } catch (...) {
+        return "an exception of unknown type";
+    }
 }
 
 }  // namespace
@@ -55,9 +60,9 @@ struct pipeline::job {
 
 pipeline::pipeline(asio::io_context& io, pipeline_params params)
     : io_(io),
-      p_(params),
+      p_(std::move(params)),
       requests_({p_.url, p_.api_key, version}),
-      rate_(rate_params(p_.cfg), clock::now()),
+      row_params_(row_params(p_.cfg)),
       work_(io, static_cast<std::size_t>(p_.cfg.connections)),
       timed_(io.get_executor()),
       progress_(io.get_executor()),
@@ -65,29 +70,55 @@ pipeline::pipeline(asio::io_context& io, pipeline_params params)
 
 pipeline::~pipeline() = default;
 
-void pipeline::stop(stop_reason why, std::string message) {
-    if (stop_reason_ != stop_reason::none) return;
-    stop_reason_ = why;
-    stop_message_ = std::move(message);
+void pipeline::stop(exit_status why, std::string message) {
+    if (stop_.status != exit_ok) return;
+    stop_ = {why, std::move(message)};
     timed_.wake_all();
+    p_.pace.close();
+}
+
+void pipeline::abandon() {
+    for (auto* s : senders_) s->abandon();
+}
+
+void pipeline::fail(exit_status status, std::string message) {
+    if (!failure_) failure_ = stop_cause{status, message};
+    stop(status, "not sent: the run stopped: " + message);
+    abandon();
+}
+
+void pipeline::fail_internal(std::exception_ptr e) {
+    fail(exit_internal, "internal error: " + what_of(e));
 }
 
 asio::awaitable<void> pipeline::run() {
-    for (int i = 0; i < p_.cfg.connections; ++i) asio::co_spawn(io_, worker(), asio::detached);
-    co_await read_rows();
+    for (int i = 0; i < p_.cfg.connections; ++i)
+        asio::co_spawn(io_, worker(), [this](std::exception_ptr e) {
+            if (e) fail_internal(e);
+        });
+    try {
+        co_await read_rows();
+    } catch (const csv::input_error& e) {
+        // Nothing sent yet: the input is at fault as at start (2); otherwise
+        // the rest waits for a later run (75).
+        fail(requests_sent_ == 0 ? exit_usage : exit_transient, e.what());
+    } catch (...) {
+        fail_internal(std::current_exception());
+    }
+    reading_done_ = true;
     while (!window_.empty()) co_await progress_.wait();
     work_.close();
 }
 
 asio::awaitable<void> pipeline::read_rows() {
-    const auto params = row_params(p_.cfg);
     for (;;) {
         while (!window_.has_room()) co_await progress_.wait();
-        auto j = std::make_unique<job>(params, budget_, seed_++);
+        auto j = std::make_unique<job>(row_params_, budget_, seed_++);
         if (!p_.source.next(j->row)) break;
         ++rows_read_;
         auto seq = window_.admit();
         if (j->row.settled) {
+            ++settled_early_;
             auto o = *j->row.settled;
             std::string message = std::move(j->row.message);
             finish(seq, {std::move(j->row), o, 0, 0, std::move(message)});
@@ -99,12 +130,13 @@ asio::awaitable<void> pipeline::read_rows() {
                                       : std::nullopt;
             earlier && journal::is_final_for(*earlier, j->row.lead.move)) {
             ++resumed_;
+            ++settled_early_;
             finish(seq, {std::move(j->row), earlier->outcome, earlier->http_status,
                          static_cast<int>(earlier->attempts), journal::resumed_message(*earlier), true});
             continue;
         }
-        if (stop_reason_ != stop_reason::none) {
-            finish(seq, {std::move(j->row), outcome::not_sent, 0, 0, stop_message_});
+        if (stop_.status != exit_ok) {
+            finish(seq, {std::move(j->row), outcome::not_sent, 0, 0, stop_.message});
             continue;
         }
         const auto& lead = j->row.lead;
@@ -112,61 +144,102 @@ asio::awaitable<void> pipeline::read_rows() {
         j->request.assign(requests_.build({lead.list_id, lead.normalized_url, lead.campaign_id, lead.move}));
         co_await work_.async_send(boost::system::error_code{}, std::move(j), asio::use_awaitable);
     }
-    reading_done_ = true;
 }
 
 asio::awaitable<void> pipeline::worker() {
-    net::api_connection conn(io_.get_executor(), p_.tls, p_.url);
+    auto out = p_.senders();
+    senders_.insert(out.get());
+    struct unregister {
+        pipeline& p;
+        sender* s;
+        ~unregister() { p.senders_.erase(s); }
+    } registered{*this, out.get()};
     for (;;) {
         auto [ec, j] = co_await work_.async_receive(asio::as_tuple(asio::use_awaitable));
         if (ec) break;
-        co_await drive(conn, std::move(j));
+        co_await drive(*out, std::move(j));
     }
-    conn.close();
 }
 
-asio::awaitable<bool> pipeline::take_token() {
-    // Ask again after each wait: a 429 or a pause may have moved the time a
-    // token comes while this worker slept.
+bool pipeline::pool_throttled_too_long(clock::time_point now) const {
+    return throttled_since_ && now - *throttled_since_ >= row_params_.max_throttle_wait;
+}
+
+asio::awaitable<bool> pipeline::take_turn() {
     for (;;) {
-        auto wait = rate_.try_acquire(clock::now());
-        if (wait <= clock::duration::zero()) co_return true;
-        if (!co_await timed_.sleep_for(wait)) co_return false;
+        if (stop_.status != exit_ok || pool_throttled_too_long(clock::now())) co_return false;
+        const bool granted = co_await p_.pace.acquire();
+        if (granted) co_return true;
     }
 }
 
-asio::awaitable<void> pipeline::drive(net::api_connection& conn, job_ptr j) {
-    // The machine hears start()/on_wait_done() only once a token is in hand,
-    // so a stop before that finds it idle (not_sent) or waiting (failed).
-    while (stop_reason_ == stop_reason::none && !co_await take_token()) {}
-    if (stop_reason_ != stop_reason::none) {
-        auto stopped = *j->fsm.on_stop(clock::now());
-        end(std::move(j), stopped);
-        co_return;
+asio::awaitable<void> pipeline::drive(sender& out, job_ptr j) {
+    // Whatever escapes from here would lose the row and hang run(): the row
+    // ends failed and the run stops instead.
+    std::exception_ptr escaped;
+    try {
+        // The machine hears start()/on_wait_done() only once a turn is
+        // taken, so a stop before that finds it idle (not_sent) or waiting
+        // (failed).
+        if (!co_await take_turn()) {
+            if (stop_.status != exit_ok) {
+                end(std::move(j), *j->fsm.on_stop(clock::now()));
+            } else {
+                end(std::move(j), j->fsm.on_pool_throttled_too_long(clock::now()));
+            }
+            co_return;
+        }
+        auto now = clock::now();
+        auto act = j->retrying ? j->fsm.on_wait_done(now) : j->fsm.start(now);
+        while (act.type == policy::row_action::send) {
+            const auto sent_at = now;
+            ++in_flight_;
+            auto result = co_await out.post(j->request, p_.cfg.timeout);
+            --in_flight_;
+            // A refused connection, handshake or certificate sent no request.
+            if (result.request_sent) ++requests_sent_;
+            count_request(result);
+            now = clock::now();
+            auto attempt = to_attempt(result, std::chrono::system_clock::now());
+            on_answer(result, attempt, sent_at, now);
+            j->last_status = result.status ? result.status : j->last_status;
+            j->last_message = std::move(result.message);
+            if (stop_.status != exit_ok) j->fsm.on_stop(now);  // no retry after a stop
+            act = j->fsm.on_result(attempt, now);
+        }
+        if (act.type == policy::row_action::wait) {
+            j->retrying = true;
+            asio::co_spawn(io_, back_off(std::move(j), act.delay), [this](std::exception_ptr e) {
+                if (e) fail_internal(e);
+            });
+            co_return;
+        }
+        if (act.fatal) stop(exit_refused, fatal_stop_message(j->fsm, j->last_message));
+        end(std::move(j), act);
+    } catch (...) {
+        escaped = std::current_exception();
     }
-    auto now = clock::now();
-    auto act = j->retrying ? j->fsm.on_wait_done(now) : j->fsm.start(now);
-    while (act.type == policy::row_action::send) {
-        auto result = co_await conn.post(j->request, p_.cfg.timeout);
-        // A refused connection or certificate sent no request.
-        if (result.outcome != net::post_result::kind::connect_failed &&
-            result.outcome != net::post_result::kind::tls_verify_failed)
-            ++requests_sent_;
-        count_request(result);
-        now = clock::now();
-        auto attempt = to_attempt(result, std::chrono::system_clock::now());
-        adapt_rate(result, attempt, now);
-        j->last_status = result.status ? result.status : j->last_status;
-        j->last_message = std::move(result.message);
-        act = j->fsm.on_result(attempt, now);
+    if (escaped) {
+        fail_internal(escaped);
+        if (j) {
+            attempts_ += static_cast<std::uint64_t>(j->fsm.attempts());
+            if (j->fsm.attempts() > 0) ++attempted_rows_;
+            finish(j->seq, {std::move(j->row), outcome::failed, j->last_status, j->fsm.attempts(),
+                            "the run stopped on an internal error: " + what_of(escaped)});
+        }
     }
-    if (act.type == policy::row_action::wait) {
-        j->retrying = true;
-        asio::co_spawn(io_, back_off(std::move(j), act.delay), asio::detached);
-        co_return;
+}
+
+void pipeline::on_answer(const net::post_result& result, const policy::attempt_result& attempt,
+                         clock::time_point sent_at, clock::time_point now) {
+    const bool answered = result.outcome == net::post_result::kind::response;
+    if (answered && result.status == 429) {
+        ++throttled_;
+        if (!throttled_since_) throttled_since_ = now;
+    } else if (answered) {
+        throttled_since_.reset();
     }
-    if (act.fatal) stop(stop_reason::fatal, fatal_stop_message(j->fsm, j->last_message));
-    end(std::move(j), act);
+    p_.pace.on_answer(now, answered ? result.status : 0, attempt.retry_after, sent_at);
 }
 
 void pipeline::count_request(const net::post_result& result) {
@@ -177,6 +250,7 @@ void pipeline::count_request(const net::post_result& result) {
     case kind::timed_out: requests_by_status_.add_failure(transport_failure::timeout); break;
     case kind::connection_lost: requests_by_status_.add_failure(transport_failure::connection_lost); break;
     case kind::tls_verify_failed: requests_by_status_.add_failure(transport_failure::tls_error); break;
+    case kind::handshake_failed: requests_by_status_.add_failure(transport_failure::tls_error); break;
     }
 }
 
@@ -184,36 +258,19 @@ progress_snapshot pipeline::snapshot(clock::time_point now) const {
     progress_snapshot s;
     s.counts = counts_;
     s.rows_read = rows_read_;
+    s.settled_early = settled_early_;
     s.reading_done = reading_done_;
     s.bytes_read = p_.source.reader().bytes_read();
     s.input_size = p_.input_size;
-    s.throttle_pause = std::max(clock::duration::zero(), rate_.paused_until() - now);
-    s.effective_rate = rate_.rate();
+    s.throttle_pause = std::max(clock::duration::zero(), p_.pace.paused_until() - now);
+    s.effective_rate = p_.pace.rate();
     s.configured_rate = p_.cfg.rate;
     return s;
 }
 
-void pipeline::adapt_rate(const net::post_result& result, const policy::attempt_result& attempt,
-                          clock::time_point now) {
-    if (result.outcome != net::post_result::kind::response) return;
-    if (result.status == 429) {
-        ++throttled_;
-        auto note = rate_.on_throttled(now, attempt.retry_after);
-        if (note.rate_lowered)
-            p_.out.verbose("429 from the API: rate lowered to {:.2f}/s", note.rate);
-        if (note.pause_capped)
-            p_.out.info("the API asked to pause {} s (Retry-After); pausing {} s instead",
-                        std::chrono::duration_cast<std::chrono::seconds>(note.requested_pause).count(),
-                        std::chrono::duration_cast<std::chrono::seconds>(note.pause).count());
-    } else if (attempt.retry_after) {
-        rate_.pause_for(now, *attempt.retry_after);
-    } else {
-        rate_.on_success(now);
-    }
-}
-
 asio::awaitable<void> pipeline::back_off(job_ptr j, clock::duration delay) {
-    if (!co_await timed_.sleep_for(delay) || stop_reason_ != stop_reason::none) {
+    // A wake before the sleep starts is not seen by it: look first.
+    if (stop_.status != exit_ok || !co_await timed_.sleep_for(delay) || stop_.status != exit_ok) {
         auto stopped = *j->fsm.on_stop(clock::now());
         end(std::move(j), stopped);
         co_return;
@@ -222,7 +279,7 @@ asio::awaitable<void> pipeline::back_off(job_ptr j, clock::duration delay) {
 }
 
 void pipeline::end(job_ptr j, const policy::row_action& done) {
-    auto message = done.reason == policy::row_end::stopped_before_send ? stop_message_
+    auto message = done.reason == policy::row_end::stopped_before_send ? stop_.message
                                                                         : final_message(j->fsm, done, j->last_message);
     int attempts = j->fsm.attempts();
     attempts_ += static_cast<std::uint64_t>(attempts);
@@ -232,18 +289,30 @@ void pipeline::end(job_ptr j, const policy::row_action& done) {
 
 void pipeline::finish(std::uint64_t seq, finished_row r) {
     counts_.add(r.outcome);
-    if (p_.observer) p_.observer->on_finished(r);
+    if (p_.observer) {
+        try {
+            p_.observer->on_finished(r);
+        } catch (const std::exception& e) {
+            fail(exit_write_failed, e.what());
+        }
+    }
     window_.finish(seq, std::move(r));
     auto released = window_.release([this](const finished_row& f) {
-        p_.report.write({.row = f.row.row,
-                         .profile_url = f.row.profile_url,
-                         .normalized_url = f.row.lead.normalized_url,
-                         .campaign_id = f.row.lead.campaign_id,
-                         .prospect_list_id = f.row.lead.list_id,
-                         .outcome = f.outcome,
-                         .http_status = f.http_status,
-                         .attempts = f.attempts,
-                         .message = f.message});
+        if (report_broken_) return;
+        try {
+            p_.report.write({.row = f.row.row,
+                             .profile_url = f.row.profile_url,
+                             .normalized_url = f.row.lead.normalized_url,
+                             .campaign_id = f.row.lead.campaign_id,
+                             .prospect_list_id = f.row.lead.list_id,
+                             .outcome = f.outcome,
+                             .http_status = f.http_status,
+                             .attempts = f.attempts,
+                             .message = f.message});
+        } catch (const std::exception& e) {
+            report_broken_ = true;
+            fail(exit_write_failed, e.what());
+        }
     });
     if (released) progress_.wake_all();
 }

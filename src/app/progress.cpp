@@ -127,8 +127,11 @@ row_total estimate_total(const progress_snapshot& s) {
 std::optional<std::chrono::seconds> estimate_eta(const progress_snapshot& s, double rows_per_second) {
     auto total = estimate_total(s);
     if (!total.known || !(rows_per_second > 0)) return std::nullopt;
-    std::size_t done = s.counts.rows();
-    double remaining = total.rows > done ? static_cast<double>(total.rows - done) : 0.0;
+    const double read = static_cast<double>(s.rows_read);
+    const double done = static_cast<double>(s.counts.rows());
+    const double unread = total.rows > s.rows_read ? static_cast<double>(total.rows - s.rows_read) : 0.0;
+    const double needs_request = read > 0 ? (read - static_cast<double>(s.settled_early)) / read : 1.0;
+    const double remaining = std::max(0.0, read - done) + unread * needs_request;
     return std::chrono::seconds(static_cast<std::int64_t>(std::ceil(remaining / rows_per_second)));
 }
 
@@ -226,7 +229,7 @@ void progress_reporter::record(const progress_snapshot& s, clock::time_point now
         first_ = (first_ + 1) % max_samples;
         --count_;
     }
-    samples_[(first_ + count_) % max_samples] = {now, s.counts.rows()};
+    samples_[(first_ + count_) % max_samples] = {now, s.counts.rows() - s.settled_early};
     ++count_;
 }
 
@@ -239,7 +242,7 @@ double progress_reporter::rows_per_second(const progress_snapshot& s, clock::tim
         ref = &c;
     }
     const std::chrono::duration<double> span = now - ref->at;
-    const std::size_t done = s.counts.rows();
+    const std::size_t done = s.counts.rows() - s.settled_early;
     // Less than a second of history says more about bursts than about speed.
     if (span < std::chrono::seconds(1) || done < ref->done) return 0;
     return static_cast<double>(done - ref->done) / span.count();

@@ -12,6 +12,7 @@ std::size_t tally::rows() const { return std::accumulate(counts_.begin(), counts
 
 int finished_exit_status(const tally& t, bool dry_run) {
     if (dry_run) return t.count(outcome::invalid) + t.count(outcome::duplicate) == 0 ? 0 : 1;
+    if (t.count(outcome::failed) + t.count(outcome::not_sent) > 0) return 75;
     return t.count(outcome::added) == t.rows() ? 0 : 1;
 }
 

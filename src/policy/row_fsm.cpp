@@ -52,6 +52,10 @@ std::optional<row_action> row_fsm::on_stop(clock::time_point) {
     return std::nullopt;
 }
 
+row_action row_fsm::on_pool_throttled_too_long(clock::time_point) {
+    return finish(outcome::failed, row_end::throttled_too_long);
+}
+
 row_fsm::clock::duration row_fsm::retry_after_floor(const attempt_result& result) const noexcept {
     if (!result.retry_after) return clock::duration::zero();
     return std::clamp(*result.retry_after, clock::duration::zero(), params_.max_retry_after);

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace prospect::report {
@@ -20,9 +21,12 @@ report_writer::report_writer(std::string path, format fmt) : path_(std::move(pat
     if (path_ == "-") {
         fd_ = STDOUT_FILENO;
     } else {
-        tmp_path_ = path_ + ".tmp";
-        fd_ = ::open(tmp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        // Unique to this run, beside the report so that the rename stays on
+        // one file system: two runs never write the same temporary file.
+        tmp_path_ = path_ + ".XXXXXX.tmp";
+        fd_ = ::mkostemps(tmp_path_.data(), 4, O_CLOEXEC);
         if (fd_ < 0) throw report_error("cannot create report " + tmp_path_ + ": " + errno_text());
+        ::fchmod(fd_, 0644);
     }
     buffer_.reserve(flush_threshold + 4096);
     if (format_ == format::csv) buffer_.append(csv_header());

@@ -22,6 +22,10 @@ struct progress_snapshot {
     tally counts;
     /// Data rows read from the input so far: done, in flight or waiting.
     std::size_t rows_read = 0;
+    /// Of the rows done, those that needed no request: invalid, duplicate, or
+    /// final in an earlier run. They finish as fast as they are read, so the
+    /// rate and the ETA leave them out.
+    std::size_t settled_early = 0;
     /// The reader has reached the end of the input, so rows_read is the total.
     bool reading_done = false;
     /// Input bytes read so far (csv::record_reader::bytes_read(): at most one
@@ -47,7 +51,10 @@ struct row_total {
 };
 row_total estimate_total(const progress_snapshot& s);
 
-// Seconds to go at `rows_per_second`; nullopt without a total or a rate.
+// Seconds to go at `rows_per_second` (rows that needed a request): the rows
+// read and not yet done, plus the rows still to read that will need a
+// request, in the share of the rows read so far; nullopt without a total or
+// a rate.
 std::optional<std::chrono::seconds> estimate_eta(const progress_snapshot& s, double rows_per_second);
 
 // "45s", "1m45s", "2h03m", "3d04h": to the second under an hour, coarser above.
@@ -104,7 +111,8 @@ public:
     // A timer period at which tick() sees every due output in time.
     clock::duration poll_interval() const;
 
-    // Rows finished per second over the recent window; 0 until measurable.
+    // Rows finished by sending per second over the recent window (settled
+    // rows left out); 0 until measurable.
     double rows_per_second(const progress_snapshot& s, clock::time_point now) const;
 
 private:

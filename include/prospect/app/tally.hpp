@@ -20,8 +20,10 @@ private:
     std::array<std::size_t, std::size(policy::all_outcomes)> counts_{};
 };
 
-// 0 when every row is what a clean run gives (added; in a dry run: valid and
-// first of its key), else 1. A header with no rows is a clean run.
+// A run that went to its end: 0 when every row is what a clean run gives
+// (added; in a dry run: valid and first of its key), 75 when some rows are
+// failed or not_sent (a later run sends them), else 1 (a person reads the
+// report). A header with no rows is a clean run.
 int finished_exit_status(const tally& t, bool dry_run);
 
 // "1000 rows: 990 valid, 7 invalid, 3 duplicate" (dry run) or

@@ -80,6 +80,11 @@ public:
     // does not happen).
     std::optional<row_action> on_stop(clock::time_point now);
 
+    // The pool has been answered nothing but 429 for longer than
+    // --max-throttle-wait: a row about to wait for its turn ends failed
+    // instead, so that the bound holds for the run and not only per row.
+    row_action on_pool_throttled_too_long(clock::time_point now);
+
     // Requests sent for this row.
     int attempts() const noexcept { return attempts_; }
     // The last HTTP status seen, 0 if none.

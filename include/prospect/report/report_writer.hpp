@@ -1,6 +1,7 @@
 // The one component that writes the per-row report, for the dry run and the
-// live import alike. A file report is written to PATH.tmp and renamed into
-// place by finish(), so a reader never sees half a report.
+// live import alike. A file report is written to a temporary file unique to
+// the run (PATH.XXXXXX.tmp) and renamed into place by finish(), so a reader
+// never sees half a report.
 #pragma once
 
 #include "prospect/report/format.hpp"

@@ -70,6 +70,42 @@ TEST_CASE("ETA is the rows left at the measured rate, none without a total or a 
     CHECK(estimate_eta(s, 50.0) == std::nullopt);
 }
 
+TEST_CASE("issue 11: rows settled without a request count as done, not in the rate, and the ETA spares them") {
+    const auto t0 = clock_type::time_point{} + 1h;
+    progress_reporter r({}, t0);
+    // A resumed run: 9,000 rows final in an earlier run went by at once.
+    progress_snapshot s;
+    s.input_size = 1'000'000;
+    s.bytes_read = 1'000'000;
+    s.reading_done = true;
+    s.rows_read = 10'000;
+    add(s.counts, outcome::added, 9'000);
+    s.settled_early = 9'000;
+    r.tick(s, t0);
+    // Then 20 rows/s are sent for 30 s: 400 rows are left, 20 s at that rate.
+    for (int sec = 1; sec <= 30; ++sec) {
+        add(s.counts, outcome::added, 20);
+        r.tick(s, t0 + std::chrono::seconds(sec));
+    }
+    const double rate = r.rows_per_second(s, t0 + 30s);
+    CHECK(rate == doctest::Approx(20).epsilon(0.05));
+    auto eta = estimate_eta(s, rate);
+    REQUIRE(eta);
+    CHECK(eta->count() == doctest::Approx(20).epsilon(0.06));
+}
+
+TEST_CASE("issue 11: the ETA counts only the unread rows that will need a request") {
+    progress_snapshot s;
+    s.input_size = 1'000'000;
+    s.bytes_read = 500'000;
+    s.rows_read = 5'000;       // half the file: 10,000 rows in all
+    add(s.counts, outcome::invalid, 1'000);
+    add(s.counts, outcome::added, 3'000);
+    s.settled_early = 1'000;   // one row in five needs no request
+    // 1,000 read rows in flight or queued, 5,000 unread of which 4,000 need a request.
+    CHECK(estimate_eta(s, 50.0) == std::chrono::seconds(100));
+}
+
 TEST_CASE("durations read like a clock, to the second under an hour") {
     CHECK(format_duration(0s) == "0s");
     CHECK(format_duration(-5s) == "0s");

@@ -19,10 +19,20 @@ TEST_CASE("an import exits 0 only when every row was added") {
     CHECK(finished_exit_status(t, false) == 0);
     t.add(outcome::added);
     CHECK(finished_exit_status(t, false) == 0);
-    for (auto o : {outcome::rejected, outcome::invalid, outcome::duplicate, outcome::failed, outcome::not_sent}) {
+    for (auto o : {outcome::rejected, outcome::invalid, outcome::duplicate}) {
         tally u = t;
         u.add(o);
         CHECK(finished_exit_status(u, false) == 1);
+    }
+}
+
+TEST_CASE("issue 11: rows failed or not sent for transient reasons exit 75, over rows a person must read") {
+    for (auto o : {outcome::failed, outcome::not_sent}) {
+        tally t;
+        t.add(outcome::rejected);
+        t.add(o);
+        CAPTURE(prospect::policy::to_string(o));
+        CHECK(finished_exit_status(t, false) == 75);
     }
 }
 

@@ -1,0 +1,48 @@
+// The pipeline's pacing seam: a token before every request, and every answer
+// fed back. The local limiter runs the pure rate controller on this process's
+// clock; a shared one takes its tokens from Redis.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+
+namespace prospect::app {
+
+class log;
+
+class limiter {
+public:
+    using clock = std::chrono::steady_clock;
+    virtual ~limiter() = default;
+
+    // Waits until one request may go; false once close() was called (a stop).
+    virtual boost::asio::awaitable<bool> acquire() = 0;
+    // The answer to a request that was sent at `sent_at`: its HTTP status, or
+    // 0 when none came (a transport failure), and its Retry-After.
+    virtual void on_answer(clock::time_point now, int status, std::optional<clock::duration> retry_after,
+                           clock::time_point sent_at) = 0;
+    // Wakes every waiter at once; acquire() answers false from now on.
+    virtual void close() = 0;
+
+    // Requests per second in force (infinity while unlimited), for progress.
+    virtual double rate() const = 0;
+    // The pool sends nothing before this (no pause: a time in the past).
+    virtual clock::time_point paused_until() const = 0;
+};
+
+struct local_limiter_params {
+    /// --rate and --burst.
+    double rate = 5;
+    double burst = 4;
+    /// --max-throttle-wait: no pool pause outlasts what a row may wait.
+    std::chrono::steady_clock::duration max_pause = std::chrono::seconds(120);
+};
+
+// Paces this process alone; says on `out` what a 429 changed.
+std::unique_ptr<limiter> make_local_limiter(boost::asio::any_io_executor executor, const local_limiter_params& params,
+                                            const log& out);
+
+}  // namespace prospect::app
