@@ -21,6 +21,7 @@ policy::attempt_result to_attempt(const net::post_result& r, std::chrono::system
     case kind::connection_lost: return policy::attempt_result::transport(policy::attempt_kind::connection_lost);
     case kind::tls_verify_failed:
         return policy::attempt_result::transport(policy::attempt_kind::tls_verify_failed);
+    case kind::handshake_failed: return policy::attempt_result::transport(policy::attempt_kind::tls_failed);
     }
     return policy::attempt_result::transport(policy::attempt_kind::connection_lost);
 }

@@ -14,9 +14,18 @@
 // The deadline is one timer per connection that is re-armed only when it
 // fires (a watchdog), not a timer per read and write: with a 30 s timeout and
 // requests of a few hundred microseconds, a request costs no timer operation.
+//
+// Framing fails closed (RFC 9110 15.2, RFC 9112 6.3 and 9.8): interim 1xx
+// answers are skipped and the final one that follows is the request's; an
+// unasked 101, application data before the request is written or after the
+// final answer, a body cut short, and a close-delimited body ended by a bare
+// FIN instead of close_notify (a truncation attack looks the same) all drop
+// the connection and end in connection_lost, so the row is retried, never
+// credited from an answer that may be another request's. A body over
+// max_response_body is read and dropped up to max_discarded_body; the status
+// line is the answer either way.
 #include "prospect/net/api_connection.hpp"
 
-#include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <poll.h>
@@ -25,34 +34,25 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/error.hpp>
 
 #include <cstdio>
 #include <optional>
 
-#include "prospect/net/response.hpp"
-#include "prospect/net/response_reader.hpp"
+#include "answer_assembler.hpp"
 #include "prospect/net/tls_context.hpp"
+#include "tls_link.hpp"
 
 namespace prospect::net {
 namespace {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using error_code = boost::system::error_code;
 using clock = std::chrono::steady_clock;
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-
-// Room for one whole TLS record (16 KiB of plaintext plus its overhead) in
-// each direction of the BIO pair.
-constexpr std::size_t tls_buffer_size = 17 * 1024;
 
 struct session_deleter {
     void operator()(SSL_SESSION* s) const { SSL_SESSION_free(s); }
@@ -63,68 +63,6 @@ std::string seconds_text(std::chrono::steady_clock::duration d) {
     std::snprintf(buf, sizeof buf, "%g s", std::chrono::duration<double>(d).count());
     return buf;
 }
-
-// What OpenSSL's error queue says about the failure just seen, as Asio would
-// word it ("certificate verify failed (SSL routines)"); empties the queue so
-// that the next operation starts clean. The newest entry is the failure's:
-// older ones may be left by other code on the thread (the embedded sandbox).
-std::string take_openssl_error(std::string_view fallback) {
-    unsigned long code = ERR_peek_last_error();
-    ERR_clear_error();
-    if (code == 0) return std::string(fallback);
-    return error_code(static_cast<int>(code), asio::error::get_ssl_category()).message();
-}
-
-// One TLS connection's OpenSSL state: the SSL object reads and writes the
-// inner end of a BIO pair, the connection moves bytes between the outer end
-// and the socket.
-class tls_link {
-public:
-    explicit tls_link(SSL_CTX* ctx) : ssl_(SSL_new(ctx)) {
-        BIO* inner = nullptr;
-        if (!ssl_ || BIO_new_bio_pair(&inner, tls_buffer_size, &outer_, tls_buffer_size) != 1) {
-            if (ssl_) SSL_free(ssl_);
-            throw std::runtime_error("cannot set up a TLS connection: " + take_openssl_error("out of memory"));
-        }
-        SSL_set_bio(ssl_, inner, inner);  // the SSL object owns the inner end
-        SSL_set_connect_state(ssl_);
-    }
-    ~tls_link() {
-        SSL_free(ssl_);
-        BIO_free(outer_);
-    }
-    tls_link(const tls_link&) = delete;
-    tls_link& operator=(const tls_link&) = delete;
-
-    SSL* ssl() const { return ssl_; }
-    // Ciphertext OpenSSL has produced and the socket has not taken yet.
-    std::string_view output() const {
-        char* p = nullptr;
-        int n = BIO_nread0(outer_, &p);
-        return n > 0 ? std::string_view(p, static_cast<std::size_t>(n)) : std::string_view();
-    }
-    void consume_output(std::size_t n) {
-        char* p = nullptr;
-        BIO_nread(outer_, &p, static_cast<int>(n));
-    }
-    // Contiguous room for ciphertext from the socket.
-    asio::mutable_buffer input_room() const {
-        char* p = nullptr;
-        int n = BIO_nwrite0(outer_, &p);
-        return n > 0 ? asio::buffer(p, static_cast<std::size_t>(n)) : asio::mutable_buffer();
-    }
-    void commit_input(std::size_t n) {
-        char* p = nullptr;
-        BIO_nwrite(outer_, &p, static_cast<int>(n));
-    }
-    // Received ciphertext, or decrypted plaintext not yet read out. Also true
-    // for part of a record, which SSL_read cannot return yet.
-    bool has_input() const { return BIO_ctrl_pending(SSL_get_rbio(ssl_)) != 0 || SSL_has_pending(ssl_) != 0; }
-
-private:
-    SSL* ssl_;
-    BIO* outer_ = nullptr;
-};
 
 }  // namespace
 
@@ -139,11 +77,7 @@ struct api_connection::impl : std::enable_shared_from_this<impl> {
     tcp::socket socket;
     std::optional<tls_link> link;  // engaged while connected
     bool exchanged = false;        // the current connection has completed a request/response
-    beast::flat_buffer plaintext;  // decrypted response bytes the parser has not taken yet
-    response_parts response;
-    std::optional<response_reader> reader;
-    envelope_parser envelopes;
-    api_envelope envelope;
+    answer_assembler answers;
     std::unique_ptr<SSL_SESSION, session_deleter> session;  // to resume on the next connect
     std::uint64_t connects = 0;
     std::uint64_t resumed = 0;
@@ -200,7 +134,7 @@ struct api_connection::impl : std::enable_shared_from_this<impl> {
         error_code ignored;
         socket.close(ignored);
         exchanged = false;
-        plaintext.consume(plaintext.size());
+        answers.clear();
     }
 
     // An idle keep-alive connection must have nothing to say: a FIN, a reset,
@@ -208,7 +142,7 @@ struct api_connection::impl : std::enable_shared_from_this<impl> {
     // done with it, and sending on it would turn a harmless close into a lost
     // request.
     bool idle_connection_usable() {
-        if (!link || !socket.is_open() || plaintext.size() != 0 || link->has_input()) return false;
+        if (!link || !socket.is_open() || answers.has_leftover() || link->has_input()) return false;
         pollfd p{socket.native_handle(), POLLIN | POLLRDHUP, 0};
         return ::poll(&p, 1, 0) == 0;
     }
@@ -250,8 +184,9 @@ struct api_connection::impl : std::enable_shared_from_this<impl> {
         return r;
     }
 
-    post_result timed_out(std::chrono::steady_clock::duration timeout, std::string_view phase) {
-        return failure(post_result::kind::timed_out,
+    post_result timed_out(std::chrono::steady_clock::duration timeout, std::string_view phase,
+                          post_result::kind kind = post_result::kind::timed_out) {
+        return failure(kind,
                        "no answer from " + where + " within " + seconds_text(timeout) + " (" + std::string(phase) + ")");
     }
 
@@ -272,7 +207,8 @@ struct api_connection::impl : std::enable_shared_from_this<impl> {
             if (rec)
                 co_return failure(post_result::kind::connect_failed,
                                   "cannot resolve " + url.host + ": " + rec.message());
-            if (clock::now() >= deadline) co_return timed_out(timeout, "resolving the host name");
+            if (clock::now() >= deadline)
+                co_return timed_out(timeout, "resolving the host name", post_result::kind::connect_failed);
             endpoints = std::move(results);
         }
 
@@ -280,7 +216,7 @@ struct api_connection::impl : std::enable_shared_from_this<impl> {
         if (cec) {
             drop();
             endpoints = {};
-            if (expired) co_return timed_out(timeout, "connecting");
+            if (expired) co_return timed_out(timeout, "connecting", post_result::kind::connect_failed);
             co_return failure(post_result::kind::connect_failed, "cannot connect to " + where + ": " + cec.message());
         }
         error_code ignored;
@@ -298,7 +234,7 @@ struct api_connection::impl : std::enable_shared_from_this<impl> {
 
         auto handshake_failed = [&](std::string reason) {
             drop();
-            return failure(post_result::kind::connect_failed, "TLS handshake with " + where + " failed: " + reason);
+            return failure(post_result::kind::handshake_failed, "TLS handshake with " + where + " failed: " + reason);
         };
         for (;;) {
             int r = SSL_do_handshake(ssl);
@@ -318,7 +254,7 @@ struct api_connection::impl : std::enable_shared_from_this<impl> {
             if (auto ec = co_await send_output()) {
                 if (expired) {
                     drop();
-                    co_return timed_out(timeout, "TLS handshake");
+                    co_return timed_out(timeout, "TLS handshake", post_result::kind::handshake_failed);
                 }
                 co_return handshake_failed(ec.message());
             }
@@ -327,7 +263,7 @@ struct api_connection::impl : std::enable_shared_from_this<impl> {
             if (auto ec = co_await receive_input()) {
                 if (expired) {
                     drop();
-                    co_return timed_out(timeout, "TLS handshake");
+                    co_return timed_out(timeout, "TLS handshake", post_result::kind::handshake_failed);
                 }
                 co_return handshake_failed(ec == asio::error::eof ? "the server closed the connection"
                                                                   : ec.message());
@@ -364,8 +300,25 @@ struct api_connection::impl : std::enable_shared_from_this<impl> {
         }
     }
 
-    // Decrypts and parses until the response is complete.
-    enum class read_end { done, socket_error, closed, tls_error, parse_error };
+    // Decrypts what the socket already delivered, without waiting (no
+    // system call). `data` means application data.
+    enum class pending { none, data, closing };
+    pending take_pending_input() {
+        if (!link->has_input()) return pending::none;
+        SSL* ssl = link->ssl();
+        auto room = answers.room();
+        int n = SSL_read(ssl, room.data(), static_cast<int>(room.size()));
+        if (n > 0) {
+            answers.commit(static_cast<std::size_t>(n));
+            return pending::data;
+        }
+        if (SSL_want_read(ssl)) return pending::none;  // part of a record, or a session ticket
+        ERR_clear_error();
+        return pending::closing;  // close_notify or a TLS error: the connection ends here
+    }
+
+    // Decrypts and parses until the final answer is complete.
+    enum class read_end { done, socket_error, closed, tls_error, unreadable, switching, out_of_step };
     struct read_status {
         read_end end = read_end::done;
         error_code ec;
@@ -373,29 +326,34 @@ struct api_connection::impl : std::enable_shared_from_this<impl> {
     };
 
     asio::awaitable<read_status> read_response() {
-        response_reader& parser = reader.emplace(response, max_response_body);
-        parser.eager(true);
+        answers.start();
         SSL* ssl = link->ssl();
         bool need_input = !link->has_input();
         for (;;) {
-            if (plaintext.size() != 0) {
-                error_code ec;
-                std::size_t used = parser.put(plaintext.data(), ec);
-                plaintext.consume(used);
-                if (ec && ec != http::error::need_more) co_return read_status{read_end::parse_error, ec, {}};
-                if (parser.is_done()) co_return read_status{};
+            switch (answers.parse()) {
+            case answer_assembler::state::need_more: break;
+            case answer_assembler::state::unreadable: co_return read_status{read_end::unreadable, answers.error(), {}};
+            case answer_assembler::state::switching: co_return read_status{read_end::switching, {}, {}};
+            case answer_assembler::state::done:
+                // Only the end of the connection may follow a final answer:
+                // more data is another answer or garbage, and which answer
+                // was this request's cannot be told.
+                if (answers.has_leftover() || take_pending_input() == pending::data)
+                    co_return read_status{read_end::out_of_step, {}, {}};
+                co_return read_status{};
             }
             if (need_input) {
                 if (auto ec = co_await receive_input()) {
+                    // A bare FIN or reset ends nothing: a close-delimited body
+                    // ends only with close_notify, or it may be cut short.
                     bool closed = ec == asio::error::eof || ec == asio::error::connection_reset;
-                    if (closed && finish_at_close(parser)) co_return read_status{};
                     co_return read_status{closed ? read_end::closed : read_end::socket_error, ec, {}};
                 }
             }
-            auto room = plaintext.prepare(16 * 1024);
+            auto room = answers.room();
             int n = SSL_read(ssl, room.data(), static_cast<int>(room.size()));
             if (n > 0) {
-                plaintext.commit(static_cast<std::size_t>(n));
+                answers.commit(static_cast<std::size_t>(n));
                 need_input = false;
                 continue;
             }
@@ -403,19 +361,46 @@ struct api_connection::impl : std::enable_shared_from_this<impl> {
             if (need_input) continue;
             if (SSL_get_shutdown(ssl) & SSL_RECEIVED_SHUTDOWN) {  // close_notify
                 ERR_clear_error();
-                if (finish_at_close(parser)) co_return read_status{};
+                if (answers.finish_at_close()) co_return read_status{};
                 co_return read_status{read_end::closed, {}, {}};
             }
             co_return read_status{read_end::tls_error, {}, take_openssl_error("TLS read failed")};
         }
     }
 
-    // A response whose body runs to the end of the connection ends there.
-    bool finish_at_close(response_reader& parser) {
-        if (!parser.got_some()) return false;
-        error_code ec;
-        parser.put_eof(ec);
-        return !ec && parser.is_done();
+    // What a read that did not end in a whole answer means for the row.
+    post_result lost(const read_status& status, std::chrono::steady_clock::duration timeout) {
+        post_result r;
+        if (expired) {
+            r = timed_out(timeout, "waiting for the response");
+        } else {
+            std::string why;
+            switch (status.end) {
+            case read_end::unreadable: why = "unreadable response from " + where + ": " + status.ec.message(); break;
+            case read_end::closed: why = "connection closed by " + where + " before a response"; break;
+            case read_end::switching: why = "101 Switching Protocols from " + where + ", which was not asked for"; break;
+            case read_end::out_of_step:
+                why = "bytes from " + where + " after its response: answers and requests may be out of step";
+                break;
+            case read_end::tls_error: why = "connection to " + where + " lost before a response: " + status.tls_message; break;
+            default: why = "connection to " + where + " lost before a response: " + status.ec.message(); break;
+            }
+            r = failure(post_result::kind::connection_lost, std::move(why));
+        }
+        r.request_sent = true;
+        return r;
+    }
+
+    // The final answer; `whole` is false when its body was not read to the end.
+    post_result answer(bool whole) {
+        post_result r;
+        r.request_sent = true;
+        answers.fill(r, whole);
+        if (!exchanged) remember_session();
+        exchanged = true;
+        if (!whole || !answers.keep_alive() || (SSL_get_shutdown(link->ssl()) & SSL_RECEIVED_SHUTDOWN))
+            drop(whole);
+        return r;
     }
 };
 
@@ -442,59 +427,39 @@ asio::awaitable<post_result> api_connection::post(std::string_view request_bytes
         if (!s.link) {
             if (auto failed = co_await s.connect(deadline, timeout)) co_return std::move(*failed);
             reused = false;
+            // Nothing was asked yet: an answer now would be taken for the request's.
+            if (s.take_pending_input() == impl::pending::data) {
+                s.drop();
+                co_return impl::failure(post_result::kind::connection_lost,
+                                        "bytes from " + s.where + " before the request was sent: answers and requests "
+                                                                  "would be out of step");
+            }
         }
         auto [wec, tls_error] = co_await s.send_request(request_bytes);
         if (!wec && tls_error.empty()) break;
         s.drop();
-        if (s.expired) co_return s.timed_out(timeout, "sending the request");
         // The server closed a kept-alive connection before it took the
         // request: nothing was processed, so send it again on a fresh one.
         // A local close() is a shutdown, not a reason to reconnect.
-        if (reused && wec != asio::error::operation_aborted) {
+        if (!s.expired && reused && wec != asio::error::operation_aborted) {
             reused = false;
             continue;
         }
-        co_return impl::failure(post_result::kind::connection_lost,
-                                "connection to " + s.where + " lost while sending the request: " +
-                                    (wec ? wec.message() : tls_error));
+        auto r = s.expired ? s.timed_out(timeout, "sending the request")
+                           : impl::failure(post_result::kind::connection_lost,
+                                           "connection to " + s.where + " lost while sending the request: " +
+                                               (wec ? wec.message() : tls_error));
+        r.request_sent = true;
+        co_return r;
     }
 
     auto status = co_await s.read_response();
-    using read_end = impl::read_end;
-    if (status.end != read_end::done) {
-        s.drop();
-        if (s.expired) co_return s.timed_out(timeout, "waiting for the response");
-        switch (status.end) {
-        case read_end::parse_error:
-            if (status.ec == http::error::body_limit)
-                co_return impl::failure(post_result::kind::connection_lost,
-                                        "response from " + s.where + " larger than " +
-                                            std::to_string(max_response_body) + " bytes");
-            co_return impl::failure(post_result::kind::connection_lost,
-                                    "unreadable response from " + s.where + ": " + status.ec.message());
-        case read_end::closed:
-            co_return impl::failure(post_result::kind::connection_lost,
-                                    "connection closed by " + s.where + " before a response");
-        case read_end::tls_error:
-            co_return impl::failure(post_result::kind::connection_lost,
-                                    "connection to " + s.where + " lost before a response: " + status.tls_message);
-        default:
-            co_return impl::failure(post_result::kind::connection_lost,
-                                    "connection to " + s.where + " lost before a response: " + status.ec.message());
-        }
-    }
-
-    const auto& response = s.response;
-    post_result r;
-    r.outcome = post_result::kind::response;
-    r.status = response.status;
-    r.retry_after = response.retry_after;
-    s.envelopes.parse(r.status, response.reason, response.body, s.envelope);
-    r.message = s.envelope.message;
-    if (!s.exchanged) s.remember_session();
-    s.exchanged = true;
-    if (!s.reader->keep_alive()) s.drop(true);
-    co_return r;
+    if (status.end == impl::read_end::done) co_return s.answer(true);
+    // A final status whose body is being dropped is the answer, whether the
+    // body ends past max_discarded_body, at the deadline or cut short.
+    if (s.answers.decided()) co_return s.answer(false);
+    s.drop();
+    co_return s.lost(status, timeout);
 }
 
 void api_connection::close() {

@@ -65,6 +65,11 @@ void append_sanitized(std::string& out, std::string_view s, std::size_t limit) {
             continue;
         }
         std::size_t n = c < 0x80 ? 1 : text::utf8_sequence_length(s.substr(i));
+        if (n == 2 && c == 0xc2 && static_cast<unsigned char>(s[i + 1]) < 0xa0) {  // a C1 control
+            pending_space = out.size() > start;
+            i += 2;
+            continue;
+        }
         std::string_view piece = n == 0 ? replacement : s.substr(i, n);
         if (out.size() - start + piece.size() + (pending_space ? 1 : 0) > limit) {
             out.resize(cut);
@@ -106,11 +111,13 @@ void envelope_parser::parse(int http_status, std::string_view reason, std::strin
     }
     out.status.assign(s.last.status);
     out.message.assign(s.last.message);
+    out.is_envelope = s.last.is_envelope;
 }
 
 void envelope_parser::impl::parse(int http_status, std::string_view reason, std::string_view body, api_envelope& out) {
     out.status.clear();
     out.message.clear();
+    out.is_envelope = false;
 
     simdjson::dom::element root;
     if (parser.parse(body.data(), body.size()).get(root) == simdjson::SUCCESS) {
@@ -118,9 +125,10 @@ void envelope_parser::impl::parse(int http_status, std::string_view reason, std:
         bool have_message = root.is_string();
         if (root.is_object()) {
             std::string_view status;
-            if (root["status"].get_string().get(status) == simdjson::SUCCESS)
-                append_sanitized(out.status, status, max_message_bytes);
+            bool has_status = root["status"].get_string().get(status) == simdjson::SUCCESS;
+            if (has_status) append_sanitized(out.status, status, max_message_bytes);
             have_message = root["message"].get(message) == simdjson::SUCCESS;
+            out.is_envelope = has_status && have_message;
         }
         std::string_view text;
         if (!have_message || message.is_null()) {

@@ -3,5 +3,6 @@ if(TARGET prospect_net AND TARGET prospect_sandbox_lib)
   prospect_e2e_test(net SOURCES ${CMAKE_CURRENT_LIST_DIR}/net_connection_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/net_idle_close_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/net_framing_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/net_hostile_test.cpp
     LIBS prospect_net prospect_sandbox_lib)
 endif()

@@ -4,7 +4,6 @@
 // its first response; the next post must go out on a new connection, once.
 #include <doctest/doctest.h>
 
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
@@ -29,19 +28,7 @@ constexpr std::string_view created =
 
 enum class close_style { fin, reset };
 
-// A one-shot signal between the two coroutines sharing the io_context.
-struct event {
-    asio::steady_timer timer;
-    bool fired = false;
-    explicit event(asio::io_context& io) : timer(io, std::chrono::steady_clock::time_point::max()) {}
-    void fire() {
-        fired = true;
-        timer.cancel();
-    }
-    asio::awaitable<void> wait() {
-        if (!fired) co_await timer.async_wait(use_tuple);
-    }
-};
+using prospect::test::event;
 
 struct scripted_server {
     prospect::test::scripted_tls& tls;

@@ -21,15 +21,36 @@ class context;
 
 namespace prospect::net {
 
-// Largest response body accepted; the API's envelopes are a few hundred bytes.
+// Largest response body kept; the API's envelopes are a few hundred bytes.
 inline constexpr std::size_t max_response_body = 1 << 20;
+// Largest response body read (and dropped past max_response_body) to keep the
+// connection; beyond it the answer stands on its status line and the
+// connection is closed.
+inline constexpr std::uint64_t max_discarded_body = std::uint64_t{64} << 20;
 
 struct post_result {  // what one attempt ended in
-    enum class kind { response, connect_failed, timed_out, connection_lost, tls_verify_failed };
+    enum class kind {
+        response,           // a final answer framed with certainty: `status` answers this request
+        connect_failed,     // resolve or TCP connect failed or timed out: no request left
+        timed_out,          // --timeout passed after the request was (possibly) written
+        connection_lost,    // the connection failed, or the answer could not be framed with certainty
+        tls_verify_failed,  // the certificate or host name failed verification: no request left
+        handshake_failed,   // the TLS handshake failed or timed out (not the certificate): no request left
+    };
     kind outcome = kind::connection_lost;
-    int status = 0;           // HTTP status when outcome == response
-    std::string message;      // API message, or an operator-facing transport error (never the key)
-    std::string retry_after;  // raw Retry-After header, empty if none
+    // Whether any byte of the request may have reached the server: false
+    // when the attempt ended before the request was written (connect,
+    // handshake, certificate, bytes from the server before the request).
+    // A caller counts a request sent, or an attempt made, only when true.
+    bool request_sent = false;
+    int status = 0;             // HTTP status when outcome == response
+    bool api_envelope = false;  // the body was the API's JSON envelope (an object with a string "status" and a "message")
+    bool body_discarded = false;  // a response whose body was over max_response_body: not kept, not parsed
+    std::string message;        // API message, or an operator-facing transport error (never the key)
+    std::string retry_after;    // raw Retry-After header, empty if none
+    // The response's body as kept (for the bulk endpoint's answer); valid
+    // until the next post() on the same connection. Empty when discarded.
+    std::string_view body;
 };
 
 class api_connection {
@@ -46,6 +67,10 @@ public:
     // A kept-alive connection that the server closed while idle is replaced
     // before sending, without it counting as an attempt; one that dies after
     // the request went out yields connection_lost (the caller retries).
+    // Interim 1xx answers are skipped. Anything that puts answers and
+    // requests out of step (an unasked 101, bytes after the answer, a body
+    // cut short, a close-delimited body ended without close_notify) is
+    // connection_lost and the connection is dropped: never a response.
     boost::asio::awaitable<post_result> post(std::string_view request_bytes,
                                              std::chrono::steady_clock::duration timeout);
 

@@ -15,6 +15,9 @@ inline constexpr std::size_t max_message_bytes = 300;
 struct api_envelope {
     std::string status;   // "success", "error", or empty when absent or not a string
     std::string message;  // one line of valid UTF-8, never empty after parse()
+    // The body was the API's envelope: a JSON object with a string "status"
+    // and a "message". A gateway's or a framework's own page is not.
+    bool is_envelope = false;
 };
 
 class envelope_parser {
@@ -36,8 +39,8 @@ private:
     std::unique_ptr<impl> impl_;
 };
 
-// Appends `s` as one line of valid UTF-8: control bytes and runs of white
-// space become one space, invalid UTF-8 becomes U+FFFD, and the result is cut
+// Appends `s` as one line of valid UTF-8: control characters (C0, DEL, C1)
+// and runs of white space become one space, invalid UTF-8 becomes U+FFFD, and the result is cut
 // (with "...") so that `out` grows by at most `limit` bytes.
 void append_sanitized(std::string& out, std::string_view s, std::size_t limit);
 

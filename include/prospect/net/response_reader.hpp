@@ -9,6 +9,7 @@
 #include <boost/beast/http/basic_parser.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace prospect::net {
@@ -22,16 +23,18 @@ struct response_parts {
     int status = 0;
     std::string reason;
     std::string retry_after;  // the first Retry-After field, cut to max_retry_after bytes; empty if none
-    std::string body;
+    std::string body;             // the first keep_limit bytes of the body
+    bool body_discarded = false;  // more body came than was kept
 };
 
 // Single use, as every Beast parser: make one per response (it allocates
-// nothing itself). A body over `body_limit` bytes fails with
-// http::error::body_limit.
+// nothing itself). A body is kept up to `keep_limit` bytes and read on and
+// dropped past that; one over `read_limit` bytes fails with
+// http::error::body_limit, by when the status line is known.
 class response_reader : public boost::beast::http::basic_parser<false> {
 public:
     // Clears `out`, which then fills as the response is parsed.
-    response_reader(response_parts& out, std::size_t body_limit);
+    response_reader(response_parts& out, std::size_t keep_limit, std::uint64_t read_limit);
 
 private:
     using error_code = boost::beast::error_code;
@@ -48,8 +51,10 @@ private:
     std::size_t on_chunk_body_impl(std::uint64_t remain, string_view body, error_code& ec) override;
     void on_finish_impl(error_code&) override {}
 
+    void keep(string_view body);
+
     response_parts& out_;
-    std::size_t body_limit_;
+    std::size_t keep_limit_;
     bool retry_after_seen_ = false;
 };
 

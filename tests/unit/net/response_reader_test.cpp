@@ -14,8 +14,8 @@ namespace http = boost::beast::http;
 namespace {
 // Feeds `bytes` to a fresh reader over `parts`, as one buffer; the error, if any.
 boost::beast::error_code feed(response_parts& parts, std::string_view bytes, bool* keep_alive = nullptr,
-                              std::size_t body_limit = 1 << 20) {
-    response_reader reader(parts, body_limit);
+                              std::size_t keep_limit = 1 << 20, std::uint64_t read_limit = 64 << 20) {
+    response_reader reader(parts, keep_limit, read_limit);
     reader.eager(true);
     boost::beast::error_code ec;
     reader.put(boost::asio::buffer(bytes.data(), bytes.size()), ec);
@@ -66,10 +66,39 @@ TEST_CASE("a long Retry-After is cut") {
     CHECK(parts.retry_after == std::string(max_retry_after, '1'));
 }
 
-TEST_CASE("a body over the limit is refused, whether its length is declared or chunked") {
+TEST_CASE("a body over the keep limit is read on and marked discarded, whether its length is declared or chunked") {
     response_parts parts;
-    CHECK(feed(parts, "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n01234567890", nullptr, 10) ==
+    CHECK_FALSE(feed(parts, "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n01234567890", nullptr, 10));
+    CHECK(parts.body == "0123456789");
+    CHECK(parts.body_discarded);
+    CHECK_FALSE(feed(parts, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n6\r\n012345\r\n5\r\n67890\r\n0\r\n\r\n",
+                     nullptr, 10));
+    CHECK(parts.body == "0123456789");
+    CHECK(parts.body_discarded);
+    CHECK_FALSE(feed(parts, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789", nullptr, 10));
+    CHECK_FALSE(parts.body_discarded);
+}
+
+TEST_CASE("a body over the read limit is refused once the status is known") {
+    response_parts parts;
+    CHECK(feed(parts, "HTTP/1.1 201 Created\r\nContent-Length: 21\r\n\r\n", nullptr, 10, 20) == http::error::body_limit);
+    CHECK(parts.status == 201);
+    CHECK(feed(parts, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n15\r\n", nullptr, 10, 20) ==
           http::error::body_limit);
-    CHECK(feed(parts, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nb\r\n01234567890\r\n0\r\n\r\n", nullptr,
-               10) == http::error::body_limit);
+    CHECK(parts.status == 200);
+}
+
+TEST_CASE("an interim answer is complete at its header, and what follows is left for the next reader") {
+    response_parts parts;
+    std::string_view bytes = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n";
+    response_reader reader(parts, 10, 20);
+    reader.eager(true);
+    boost::beast::error_code ec;
+    auto used = reader.put(boost::asio::buffer(bytes.data(), bytes.size()), ec);
+    CHECK_FALSE(ec);
+    CHECK(reader.is_done());
+    CHECK(parts.status == 100);
+    CHECK(used == 25);
+    CHECK_FALSE(feed(parts, bytes.substr(used)));
+    CHECK(parts.status == 201);
 }

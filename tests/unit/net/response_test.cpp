@@ -124,3 +124,39 @@ TEST_CASE("sanitizing: white space collapsed, control bytes gone, cut at a chara
     append_sanitized(out, "x", 10);
     CHECK(out == "prefix:x");
 }
+
+TEST_CASE("C1 control characters become a space like C0 ones, other characters above U+009F stay") {
+    CHECK(sanitized("a\xC2\x85" "b") == "a b");        // NEL
+    CHECK(sanitized("a\xC2\x9B" "31m b") == "a 31m b");  // CSI
+    CHECK(sanitized("\xC2\x80" "a\xC2\x9F") == "a");
+    CHECK(sanitized("a\xC2\xA0" "b") == "a\xC2\xA0" "b");  // no-break space is not a control
+    CHECK(sanitized("\xC3\xA9t\xC3\xA9") == "\xC3\xA9t\xC3\xA9");
+}
+
+TEST_CASE("a message from the API is capped, whatever its length") {
+    auto long_message = parsed(R"({"status":"error","message":")" + std::string(5000, 'm') + R"("})");
+    CHECK(long_message.message.size() <= max_message_bytes);
+    CHECK(long_message.message.ends_with("..."));
+    auto long_page = parsed("<html><title>" + std::string(5000, 't') + "</title></html>", 404, "Not Found");
+    CHECK(long_page.message.size() <= max_message_bytes);
+}
+
+TEST_CASE("the API's envelope is told from any other body: a string status and a message") {
+    CHECK(parsed(R"({"status":"error","data":null,"message":"Not found"})", 404).is_envelope);
+    CHECK(parsed(R"({"status":"error","message":["a","b"]})", 404).is_envelope);
+    CHECK(parsed(R"({"status":"error","message":null})", 404).is_envelope);
+    CHECK_FALSE(parsed(R"({"statusCode":404,"message":"Cannot POST /x","error":"Not Found"})", 404).is_envelope);
+    CHECK_FALSE(parsed(R"({"status":404,"message":"x"})", 404).is_envelope);
+    CHECK_FALSE(parsed(R"({"status":"error"})", 404).is_envelope);
+    CHECK_FALSE(parsed(R"("just a string")", 404).is_envelope);
+    CHECK_FALSE(parsed("<html><title>404 Not Found</title></html>", 404).is_envelope);
+    CHECK_FALSE(parsed("", 404).is_envelope);
+    // A repeated body answers from the previous result, flag included.
+    envelope_parser parser;
+    api_envelope out;
+    parser.parse(404, "Not Found", R"({"status":"error","message":"x"})", out);
+    parser.parse(404, "Not Found", R"({"status":"error","message":"x"})", out);
+    CHECK(out.is_envelope);
+    parser.parse(404, "Not Found", "<html>", out);
+    CHECK_FALSE(out.is_envelope);
+}
