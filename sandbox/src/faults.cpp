@@ -1,5 +1,6 @@
 // Every draw consumes the same number of random numbers whatever its result,
-// so request N's fault depends on the seed and N only.
+// so request N's fault depends on the seed and N only. The throttle share
+// comes after the others, so adding it leaves a seed's drops and 5xx as they were.
 #include "prospect/sandbox/faults.hpp"
 
 namespace prospect::sandbox {
@@ -28,6 +29,7 @@ fault fault_injector::next_fault() noexcept {
         static constexpr int statuses[] = {500, 502, 503};
         return {fault_kind::fail, statuses[pick % 3]};
     }
+    if (u < params_.drop_rate + params_.fail_rate + params_.throttle_rate) return {fault_kind::throttle, 429};
     return {};
 }
 

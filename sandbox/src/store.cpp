@@ -28,6 +28,12 @@ add_status store::add(std::size_t key, const add_prospect_body& body) {
     return add_status::moved;
 }
 
+const stored_prospect* store::find(std::size_t key, std::string_view profile_url) const {
+    auto& idx = by_key_.at(key);
+    auto it = idx.find(profile_url);
+    return it == idx.end() ? nullptr : &prospects_[it->second];
+}
+
 void store::append_json(std::string& out) const {
     out += '[';
     for (std::size_t i = 0; i < prospects_.size(); ++i) {

@@ -78,7 +78,11 @@ store_log::store_log(const std::string& path, store& into, std::size_t key_count
 store_log::~store_log() { ::close(fd_); }
 
 void store_log::append(std::size_t key, const add_prospect_body& body) {
-    line_.clear();
+    stage(key, body);
+    flush();
+}
+
+void store_log::stage(std::size_t key, const add_prospect_body& body) {
     line_ += std::to_string(key);
     line_ += body.move_duplicated ? " 1 " : " 0 ";
     line_ += body.profile_url;
@@ -87,14 +91,22 @@ void store_log::append(std::size_t key, const add_prospect_body& body) {
     line_ += ' ';
     line_ += body.prospect_list_id;
     line_ += '\n';
-    // O_APPEND: one write is one line, whole, at the end.
+}
+
+void store_log::flush() {
+    // O_APPEND: one write is its lines, whole, at the end. What failed to be
+    // written is forgotten: the request is answered 500, so its client sends it again.
     std::string_view rest = line_;
     while (!rest.empty()) {
         ssize_t n = ::write(fd_, rest.data(), rest.size());
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw failure(path_, std::strerror(errno));
+        if (n < 0) {
+            line_.clear();
+            throw failure(path_, std::strerror(errno));
+        }
         rest.remove_prefix(static_cast<std::size_t>(n));
     }
+    line_.clear();
 }
 
 }  // namespace prospect::sandbox

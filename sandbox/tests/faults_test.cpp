@@ -13,6 +13,7 @@ std::vector<int> sequence(fault_params p, int n) {
     for (int i = 0; i < n; ++i) {
         auto x = f.next_fault();
         out.push_back(x.kind == fault_kind::drop ? -1 : x.status);
+        CHECK((x.kind == fault_kind::throttle) == (x.status == 429));
     }
     return out;
 }
@@ -50,6 +51,23 @@ TEST_CASE("no rates, no faults, rates of 1, always") {
     for (int x : sequence({}, 1000)) CHECK(x == 0);
     for (int x : sequence({.drop_rate = 1}, 100)) CHECK(x == -1);
     for (int x : sequence({.fail_rate = 1}, 100)) CHECK(x >= 500);
+    for (int x : sequence({.throttle_rate = 1}, 100)) CHECK(x == 429);
+}
+
+TEST_CASE("throttling comes out near its share, and leaves a seed's drops and 5xx where they were") {
+    fault_params p{.fail_rate = 0.2, .drop_rate = 0.1, .seed = 11};
+    auto without = sequence(p, 10000);
+    p.throttle_rate = 0.05;
+    auto with = sequence(p, 10000);
+    int throttled = 0;
+    for (std::size_t i = 0; i < with.size(); ++i) {
+        throttled += with[i] == 429;
+        if (with[i] != 429) CHECK(with[i] == without[i]);
+        else CHECK(without[i] == 0);
+    }
+    CHECK(throttled > 400);
+    CHECK(throttled < 600);
+    CHECK(with == sequence(p, 10000));
 }
 
 TEST_CASE("latency stays in its range, and is fixed when min equals max") {

@@ -36,12 +36,17 @@ TEST_CASE("defaults are docs/contract.md's") {
     CHECK(p.latency_max_ms == 0);
     CHECK(p.keepalive_requests == 0);
     CHECK(p.store_file.empty());
+    CHECK(p.throttle_rate == 0);
+    CHECK_FALSE(p.url_limit);
+    CHECK(p.foreign_prospects_file.empty());
+    CHECK_FALSE(p.echo_variant);
 }
 
 TEST_CASE("every option lands in its field") {
     auto r = parse({"--listen", "[::1]:0", "--api-key", "a", "--api-key", "b", "--ca-out", "ca.pem", "--rate", "2.5",
                     "--burst", "4", "--fail-rate", "0.1", "--drop-rate", "0.2", "--latency-ms", "5-50",
-                    "--keepalive-requests", "3", "--seed", "99", "--store", "store.log"});
+                    "--keepalive-requests", "3", "--seed", "99", "--store", "store.log", "--throttle-rate", "0.05",
+                    "--url-limit", "7", "--foreign-prospects", "foreign.txt", "--echo-variant"});
     REQUIRE(r.parsed.params);
     auto& p = *r.parsed.params;
     CHECK(p.listen == "[::1]:0");
@@ -56,11 +61,22 @@ TEST_CASE("every option lands in its field") {
     CHECK(p.keepalive_requests == 3);
     CHECK(p.seed == 99);
     CHECK(p.store_file == "store.log");
+    CHECK(p.throttle_rate == 0.05);
+    CHECK(p.url_limit == 7u);
+    CHECK(p.foreign_prospects_file == "foreign.txt");
+    CHECK(p.echo_variant);
+}
+
+TEST_CASE("--url-limit 0 is a limit of nothing, not unlimited") {
+    auto r = parse({"--url-limit", "0"});
+    REQUIRE(r.parsed.params);
+    CHECK(r.parsed.params->url_limit == 0u);
 }
 
 TEST_CASE("a rate without a burst gets a burst of the rate, at least 1") {
     CHECK(parse({"--rate", "10"}).parsed.params->burst == 10);
     CHECK(parse({"--rate", "0.2"}).parsed.params->burst == 1);
+    CHECK(parse({"--rate", "5", "--burst", "0.5"}).parsed.params->burst == 1);
 }
 
 TEST_CASE("bad options exit 2 naming the option") {
@@ -71,6 +87,10 @@ TEST_CASE("bad options exit 2 naming the option") {
     for (auto& b : std::vector<bad>{{{"--fail-rate", "1.5"}, "--fail-rate"},
                                     {{"--drop-rate", "-0.1"}, "--drop-rate"},
                                     {{"--fail-rate", "0.6", "--drop-rate", "0.6"}, "--fail-rate"},
+                                    {{"--throttle-rate", "1.1"}, "--throttle-rate"},
+                                    {{"--fail-rate", "0.5", "--throttle-rate", "0.6"}, "--throttle-rate"},
+                                    {{"--url-limit", "-1"}, "--url-limit"},
+                                    {{"--url-limit", "x"}, "--url-limit"},
                                     {{"--latency-ms", "50-5"}, "--latency-ms"},
                                     {{"--latency-ms", "x"}, "--latency-ms"},
                                     {{"--listen", "8443"}, "--listen"},
@@ -92,6 +112,9 @@ TEST_CASE("--help prints the options and examples, exit 0") {
     CHECK_FALSE(r.parsed.params);
     CHECK(r.parsed.exit_status == 0);
     CHECK(r.out.find("--fail-rate") != std::string::npos);
+    CHECK(r.out.find("--throttle-rate") != std::string::npos);
+    CHECK(r.out.find("add-users-to-list") != std::string::npos);
+    CHECK(r.out.find("/_sandbox/limit") != std::string::npos);
     CHECK(r.out.find("Examples:") != std::string::npos);
 }
 

@@ -237,3 +237,188 @@ TEST_CASE("with --store, a new handler on the same file has what the last one st
     CHECK(x.post().status() == 201);
     CHECK(restarted.prospects().prospects()[0].posts == 2);
 }
+
+TEST_CASE("--throttle-rate answers 429 with Retry-After 1 after the key and rate checks, before the body") {
+    auto p = params_with();
+    p.throttle_rate = 1;
+    request_handler h(p, t0);
+    exchange x(h);
+    CHECK(x.post("not json", t0, "wrong").status() == 401);
+    CHECK(x.post("not json").status() == 429);
+    CHECK(x.has("Retry-After: 1\r\n"));
+    CHECK(x.has("throttled"));
+    CHECK(h.prospects().prospects().empty());
+    CHECK(h.stats().of(429) == 1);
+}
+
+TEST_CASE("a throttled request still took its token from the rate limit") {
+    auto p = params_with(0.001, 2);
+    p.throttle_rate = 1;
+    request_handler h(p, t0);
+    exchange x(h);
+    CHECK(x.post().has("throttled"));
+    CHECK(x.post().has("throttled"));
+    CHECK(x.post().has("rate limit exceeded"));
+}
+
+namespace {
+std::string limit_json(request_handler& h) {
+    exchange x(h);
+    x.send("GET", "/_sandbox/limit", "");
+    REQUIRE(x.status() == 200);
+    return x.out.substr(x.out.find("\r\n\r\n") + 4);
+}
+}  // namespace
+
+TEST_CASE("POST /_sandbox/limit changes every key's limit and answers the limit now in force") {
+    auto p = params_with();
+    p.api_keys = {key, "other"};
+    request_handler h(p, t0);
+    CHECK(limit_json(h) == R"({"rate":0,"burst":0})");
+    exchange x(h);
+    x.send("POST", "/_sandbox/limit", R"({"rate": 1, "burst": 2})", t0, "", "");
+    CHECK(x.status() == 200);
+    CHECK(x.has("\r\n\r\n{\"rate\":1,\"burst\":2}"));
+    // From unlimited, the buckets start full.
+    CHECK(x.post(add_body(), t0).status() == 201);
+    CHECK(x.post(add_body(), t0).status() == 201);
+    CHECK(x.post(add_body(), t0).status() == 429);
+    CHECK(x.post(add_body(), t0, "other").status() == 201);
+    CHECK(x.post(add_body(), t0 + 1s).status() == 201);
+    CHECK(h.stats().total() == 5);  // the limit requests are not counted
+}
+
+TEST_CASE("a lower limit keeps the tokens left, a raised one adds none, and rate 0 lifts it") {
+    request_handler h(params_with(10, 10), t0);
+    exchange x(h);
+    for (int i = 0; i < 9; ++i) REQUIRE(x.post().status() == 201);
+    h.set_limit({100, 50}, t0);  // one token left: a change is no free burst
+    CHECK(x.post().status() == 201);
+    CHECK(x.post().status() == 429);
+    CHECK(x.post(add_body(), t0 + 10ms).status() == 201);  // refilled at the new rate
+    h.set_limit({1, 0}, t0 + 10ms);
+    CHECK(limit_json(h) == R"({"rate":1,"burst":1})");
+    CHECK(x.post(add_body(), t0 + 10ms).status() == 429);
+    x.send("POST", "/_sandbox/limit", R"({"rate": 0})", t0 + 10ms);
+    CHECK(x.status() == 200);
+    for (int i = 0; i < 20; ++i) CHECK(x.post(add_body(), t0 + 10ms).status() == 201);
+}
+
+TEST_CASE("a bad limit body is 400 naming the field and leaves the limit as it was") {
+    request_handler h(params_with(5, 5), t0);
+    exchange x(h);
+    x.send("POST", "/_sandbox/limit", R"({"rate": -1})");
+    CHECK(x.status() == 400);
+    CHECK(x.has("rate must be a number >= 0"));
+    x.send("POST", "/_sandbox/limit", "rate=5", t0, "", "application/x-www-form-urlencoded");
+    CHECK(x.status() == 400);
+    CHECK(x.has("must be a JSON object"));
+    CHECK(limit_json(h) == R"({"rate":5,"burst":5})");
+    x.send("DELETE", "/_sandbox/limit", "");
+    CHECK(x.status() == 405);
+    CHECK(x.has("Allow: GET, POST\r\n"));
+}
+
+TEST_CASE("the single endpoint answers 400 for a foreign prospect and stores nothing") {
+    prospect::test::temp_dir dir;
+    prospect::test::write_file(dir / "foreign.txt", "https://www.linkedin.com/in/jane\n");
+    auto p = params_with();
+    p.foreign_prospects_file = dir / "foreign.txt";
+    request_handler h(p, t0);
+    exchange x(h);
+    CHECK(x.post().status() == 400);
+    CHECK(x.has("another user's prospect list"));
+    CHECK(h.prospects().prospects().empty());
+    CHECK(x.post(add_body("https://www.linkedin.com/in/john")).status() == 201);
+}
+
+TEST_CASE("an unreadable --foreign-prospects file stops the start, naming it") {
+    auto p = params_with();
+    p.foreign_prospects_file = "/nonexistent/foreign.txt";
+    CHECK_THROWS_WITH(request_handler(p, t0), doctest::Contains("--foreign-prospects /nonexistent/foreign.txt"));
+}
+
+namespace {
+const std::string bulk_path = "/client/v2/prospect-list/cf33282b-b171-4d23-ae02-848499d793e4/add-users-to-list";
+
+std::string bulk_request(std::string urls = R"(["https://www.linkedin.com/in/jane","https://www.linkedin.com/in/john"])",
+                         std::string list = "cf33282b-b171-4d23-ae02-848499d793e4", bool move = false) {
+    return R"({"listId":")" + list + R"(","campaignId":"8d256aa6-9b12-49a7-93ee-bf41634b5b60","userUrls":)" + urls +
+           R"(,"moveOwnDuplicated":)" + (move ? "true" : "false") + R"(,"shouldBeDeletedIfInactive":false})";
+}
+}  // namespace
+
+TEST_CASE("a bulk request is 200 with the answer's arrays, counted once, its URLs posted once each") {
+    request_handler h(params_with(), t0);
+    exchange x(h);
+    x.post();  // jane, single endpoint
+    CHECK(x.send("POST", bulk_path, bulk_request()).status() == 200);
+    CHECK(x.has(R"("submittedUrls":["https://www.linkedin.com/in/john"],"validationRejectedUrls":[])"));
+    CHECK(x.has(R"("listId":"cf33282b-b171-4d23-ae02-848499d793e4")"));
+    CHECK(x.has(R"("message":"Operation completed successfully"})"));
+    CHECK(h.stats().of(200) == 1);
+    CHECK(h.timeline().posts() == 2);
+    REQUIRE(h.prospects().prospects().size() == 2);
+    CHECK(h.prospects().prospects()[0].posts == 2);
+    CHECK(h.prospects().prospects()[1].posts == 1);
+    CHECK(x.send("POST", bulk_path + "?x=1", bulk_request()).status() == 200);
+    CHECK(x.has(R"("submittedUrls":[])"));
+}
+
+TEST_CASE("the bulk endpoint checks the key, the rate limit and faults per request, before the body") {
+    auto p = params_with(0.001, 1);
+    p.fail_rate = 1;
+    request_handler h(p, t0);
+    exchange x(h);
+    CHECK(x.send("POST", bulk_path, "not json", t0, "").status() == 401);
+    CHECK(x.send("POST", bulk_path, "not json").status() >= 500);
+    CHECK(x.send("POST", bulk_path, "not json").status() == 429);
+    CHECK(h.timeline().posts() == 3);
+    CHECK(h.prospects().prospects().empty());
+}
+
+TEST_CASE("a dropped bulk response leaves no bytes but its URLs are stored") {
+    auto p = params_with();
+    p.drop_rate = 1;
+    request_handler h(p, t0);
+    exchange x(h);
+    x.send("POST", bulk_path, bulk_request());
+    CHECK(x.plan.drop);
+    CHECK(x.out.empty());
+    CHECK(h.prospects().prospects().size() == 2);
+    CHECK(h.stats().dropped() == 1);
+}
+
+TEST_CASE("a bad bulk request is 400 with a message and stores nothing") {
+    request_handler h(params_with(), t0);
+    exchange x(h);
+    CHECK(x.send("POST", bulk_path, bulk_request(), t0, key, "text/plain").status() == 400);
+    CHECK(x.has("Content-Type must be application/json"));
+    CHECK(x.send("POST", bulk_path, bulk_request("[]")).status() == 400);
+    CHECK(x.has("userUrls must hold at least one URL"));
+    CHECK(x.send("POST", bulk_path, bulk_request(R"(["a"])", "0f33282b-b171-4d23-ae02-848499d793e4")).status() == 400);
+    CHECK(x.has("listId 0f33282b-b171-4d23-ae02-848499d793e4 must be the list id in the path"));
+    CHECK(x.send("POST", "/client/v2/prospect-list/nope/add-users-to-list", bulk_request()).status() == 400);
+    CHECK(x.has("(nope)"));
+    // The path's id may be in upper case: it names the same list.
+    auto upper = bulk_path;
+    upper.replace(upper.find("cf33282b"), 8, "CF33282B");
+    CHECK(x.send("POST", upper, bulk_request(R"(["a"])")).status() == 200);
+    CHECK(x.has(R"("validationRejectedUrls":["a"])"));
+    CHECK(h.prospects().prospects().empty());
+    CHECK(x.send("GET", bulk_path).status() == 405);
+    CHECK(x.has("Allow: POST\r\n"));
+}
+
+TEST_CASE("a bulk body of 1,000 long URLs is under the body limit") {
+    std::string urls = "[";
+    for (int i = 0; i < 1000; ++i)
+        urls += (i ? ",\"" : "\"") + std::string("https://www.linkedin.com/in/a-rather-long-profile-name-") +
+                std::to_string(i) + "-abcdef123456\"";
+    auto body = bulk_request(urls + "]");
+    CHECK(body.size() < request_handler::body_limit);
+    request_handler h(params_with(), t0);
+    exchange x(h);
+    CHECK(x.send("POST", bulk_path, body).status() == 200);
+    CHECK(h.prospects().prospects().size() == 1000);
+}

@@ -62,6 +62,29 @@ TEST_CASE("a restarted sandbox gets back its prospects, posts counts, moves and 
     CHECK(third.prospects()[0].posts == 4);
 }
 
+TEST_CASE("lines staged for one bulk request are written by one flush, and replayed one by one") {
+    temp_dir dir;
+    auto path = dir / "store.log";
+    {
+        store s(2);
+        store_log log(path, s, 2);
+        log.stage(0, {jane, campaign, list_a, false});
+        log.stage(0, {john, campaign, list_a, false});
+        CHECK(read_file(path).empty());
+        log.flush();
+        log.stage(0, {jane, campaign, list_b, true});
+        log.flush();
+        log.flush();  // nothing staged: nothing written
+    }
+    CHECK(read_file(path) == "0 0 " + jane + " " + campaign + " " + list_a + "\n0 0 " + john + " " + campaign + " " +
+                                 list_a + "\n0 1 " + jane + " " + campaign + " " + list_b + "\n");
+    store s(2);
+    store_log log(path, s, 2);
+    REQUIRE(s.prospects().size() == 2);
+    CHECK(s.prospects()[0].prospect_list_id == list_b);
+    CHECK(s.prospects()[0].posts == 2);
+}
+
 TEST_CASE("a torn last line is cut off, and what follows is appended whole") {
     temp_dir dir;
     auto path = dir / "store.log";

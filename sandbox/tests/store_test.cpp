@@ -68,3 +68,16 @@ TEST_CASE("the JSON lists prospects in the order they were first added") {
                       "{\"prospectProfileUrl\":\"https://www.linkedin.com/in/a\",\"campaignId\":\"" + campaign_a +
                       "\",\"prospectListId\":\"" + list_a + "\",\"posts\":1}]");
 }
+
+TEST_CASE("find and count look at one key's prospects only") {
+    store s(2);
+    s.add(0, body(list_a));
+    s.add(0, body(list_b, false, "https://www.linkedin.com/in/john"));
+    CHECK(s.count(0) == 2);
+    CHECK(s.count(1) == 0);
+    auto* jane = s.find(0, "https://www.linkedin.com/in/jane");
+    REQUIRE(jane);
+    CHECK(jane->prospect_list_id == list_a);
+    CHECK_FALSE(s.find(1, "https://www.linkedin.com/in/jane"));
+    CHECK_FALSE(s.find(0, "https://www.linkedin.com/in/nobody"));
+}

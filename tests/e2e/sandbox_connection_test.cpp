@@ -127,7 +127,7 @@ TEST_CASE("an_oversized_body_is_413_then_closed") {
         std::string chunk(32 * 1024, 'x');
         std::string req = "POST /api/client/v1/prospects HTTP/1.1\r\nHost: x\r\nX-API-Key: sandbox-key\r\n"
                           "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
-        for (int i = 0; i < 3; ++i) req += "8000\r\n" + chunk + "\r\n";
+        for (int i = 0; i < 40; ++i) req += "8000\r\n" + chunk + "\r\n";  // 1.25 MiB
         c.write_raw(req);
         CHECK(c.read_reply().status == 413);
     }

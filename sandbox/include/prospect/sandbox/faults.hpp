@@ -1,5 +1,5 @@
-// Fault injection: which API requests get a 5xx, which lose their
-// connection, and how long each waits. Draws come from seeded generators,
+// Fault injection: which API requests get a 5xx or a stray 429, which lose
+// their connection, and how long each waits. Draws come from seeded generators,
 // so the same seed and the same order of requests give the same faults.
 #pragma once
 
@@ -13,13 +13,15 @@ struct fault_params {
     double fail_rate = 0;
     // Share (0..1) of requests whose connection is closed without a response.
     double drop_rate = 0;
+    // Share (0..1) of requests answered 429 (whatever the rate limit).
+    double throttle_rate = 0;
     // Added latency in milliseconds, uniform over [min, max].
     int latency_min_ms = 0, latency_max_ms = 0;
     // Seed of both generators.
     std::uint64_t seed = 1;
 };
 
-enum class fault_kind : unsigned char { none, fail, drop };
+enum class fault_kind : unsigned char { none, fail, drop, throttle };
 
 struct fault {
     fault_kind kind = fault_kind::none;

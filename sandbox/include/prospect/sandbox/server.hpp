@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ struct server_params {
     double rate = 0, burst = 0;
     // Shares (0..1) of requests answered 500/502/503, and closed unanswered.
     double fail_rate = 0, drop_rate = 0;
+    // Share (0..1) of requests answered 429 with Retry-After: 1 at random,
+    // whatever the rate limit (a gateway's stray throttling).
+    double throttle_rate = 0;
     // Added latency of API responses, drawn uniformly from [min, max] ms.
     int latency_min_ms = 0, latency_max_ms = 0;
     // Close a connection after this many responses (0 = never).
@@ -37,6 +41,15 @@ struct server_params {
     std::uint64_t seed = 1;
     // Where the store is kept across restarts (store_log.hpp); empty: in memory only.
     std::string store_file;
+    // Bulk endpoint: URLs the plan allows in all per API key (stored
+    // prospects count); beyond it, outOfLimitUrls. Empty: unlimited.
+    std::optional<std::uint64_t> url_limit;
+    // A file of profile URLs (one a line) in another user's lists: the bulk
+    // endpoint reports them in existedUrlsMap, the single endpoint answers 400.
+    std::string foreign_prospects_file;
+    // The bulk endpoint echoes each valid URL in another form of the same
+    // profile (http, no www., a trailing slash) instead of as it was sent.
+    bool echo_variant = false;
 };
 
 class server {

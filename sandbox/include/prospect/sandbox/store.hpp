@@ -43,6 +43,11 @@ public:
     add_status add(std::size_t key, const add_prospect_body& body);
     const stored_prospect& existing() const { return prospects_[last_]; }
 
+    // The prospect of `key` at normalized `profile_url`, or null.
+    const stored_prospect* find(std::size_t key, std::string_view profile_url) const;
+    // How many prospects `key` holds.
+    std::size_t count(std::size_t key) const { return by_key_.at(key).size(); }
+
     // JSON array of {prospectProfileUrl, campaignId, prospectListId, posts},
     // in the order prospects were first added, appended to `out`.
     void append_json(std::string& out) const;
