@@ -63,7 +63,8 @@ asio::ssl::context make_tls(const config& cfg, const sandbox::server* sandbox) {
 std::optional<journal::journal_file> open_journal(const config& cfg, const std::string& base_url) {
     if (cfg.journal_path.empty()) return std::nullopt;
     return as_usage_error([&] {
-        journal::journal_file_params p{cfg.journal_path, {base_url, "single"}, cfg.restart, {}, {}};
+        journal::journal_file_params p{cfg.journal_path, {base_url, cfg.endpoint == endpoint_kind::bulk ? "bulk" : "single"},
+                                       cfg.restart, {}, {}};
         if (std::getenv("PROSPECT_TEST_KILL_IN_COMPACTION"))
             p.on_compaction_step = [](journal::compaction_step s) {
                 if (s == journal::compaction_step::temp_synced) std::raise(SIGKILL);
@@ -185,7 +186,10 @@ int import_rows(const config& cfg, const clock::time_point started, const log& o
 
     std::optional<journal_recorder> recorder;
     if (journal) recorder.emplace(*journal);
-    auto pace = make_local_limiter(io.get_executor(), {cfg.rate, cfg.burst, cfg.max_throttle_wait}, out);
+    auto pace = cfg.shared_limit.empty()
+                    ? make_local_limiter(io.get_executor(), {cfg.rate, cfg.burst, cfg.max_throttle_wait}, out)
+                    : connect_shared_limiter(
+                          io, {cfg.shared_limit, cfg.limit_name, base_url, api_key, cfg.rate, cfg.burst}, out);
     pipeline pipe(io, {cfg, api_key, url, connection_senders(io.get_executor(), tls, url), *pace, source, report, out,
                        recorder ? &*recorder : nullptr, journal ? &journal->earlier() : nullptr,
                        cfg.input_path == "-" ? 0 : regular_file_size(cfg.input_path)});

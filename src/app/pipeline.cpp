@@ -6,10 +6,14 @@
 
 #include "prospect/app/attempt.hpp"
 #include "prospect/app/version.hpp"
+#include "prospect/net/bulk_answer.hpp"
+#include "prospect/net/bulk_request.hpp"
+#include "prospect/policy/batcher.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/container/small_vector.hpp>
 #include <fmt/format.h>
 
 namespace prospect::app {
@@ -46,16 +50,37 @@ std::string what_of(std::exception_ptr e) {
 
 }  // namespace
 
+// A row on its way: its place in the report and what was read.
+struct pipeline::member {
+    std::uint64_t seq = 0;
+    source_row row;
+};
+
+// A unit of work: one row for the single endpoint, a batch for the bulk
+// one. One machine decides its retries; every row gets its own outcome.
 struct pipeline::job {
     job(const policy::row_params& params, policy::retry_budget& budget, std::uint64_t seed)
         : fsm(params, seed, &budget) {}
-    std::uint64_t seq = 0;
-    source_row row;
+    boost::container::small_vector<member, 1> rows;
     std::string request;  // the request bytes, built once for every attempt
     policy::row_fsm fsm;
     bool retrying = false;  // the machine waits for on_wait_done(), not start()
     int last_status = 0;
     std::string last_message;
+    std::vector<net::bulk_row_answer> answers;  // bulk: each row's word in the 200 answer
+};
+
+// What the bulk endpoint adds: rows grouped into batches, their requests and
+// the reading of their answers.
+struct pipeline::bulk_state {
+    explicit bulk_state(const pipeline_params& p)
+        : requests({p.url, p.api_key, version, p.cfg.delete_if_inactive}),
+          batches({.batch_size = static_cast<std::size_t>(p.cfg.batch_size)}) {}
+    net::bulk_request_builder requests;
+    policy::batcher<member> batches;
+    net::bulk_answer_parser parser;
+    net::bulk_answer answer;
+    std::vector<std::string_view> sent;
 };
 
 pipeline::pipeline(asio::io_context& io, pipeline_params params)
@@ -66,7 +91,10 @@ pipeline::pipeline(asio::io_context& io, pipeline_params params)
       work_(io, static_cast<std::size_t>(p_.cfg.connections)),
       timed_(io.get_executor()),
       progress_(io.get_executor()),
-      window_(window_rows) {}
+      window_(window_rows),
+      batch_timer_(io.get_executor()) {
+    if (p_.cfg.endpoint == endpoint_kind::bulk) bulk_ = std::make_unique<bulk_state>(p_);
+}
 
 pipeline::~pipeline() = default;
 
@@ -74,6 +102,7 @@ void pipeline::stop(exit_status why, std::string message) {
     if (stop_.status != exit_ok) return;
     stop_ = {why, std::move(message)};
     timed_.wake_all();
+    batch_timer_.wake_all();
     p_.pace.close();
 }
 
@@ -96,6 +125,10 @@ asio::awaitable<void> pipeline::run() {
         asio::co_spawn(io_, worker(), [this](std::exception_ptr e) {
             if (e) fail_internal(e);
         });
+    if (bulk_)
+        asio::co_spawn(io_, send_due_batches(), [this](std::exception_ptr e) {
+            if (e) fail_internal(e);
+        });
     try {
         co_await read_rows();
     } catch (const csv::input_error& e) {
@@ -113,37 +146,95 @@ asio::awaitable<void> pipeline::run() {
 asio::awaitable<void> pipeline::read_rows() {
     for (;;) {
         while (!window_.has_room()) co_await progress_.wait();
-        auto j = std::make_unique<job>(row_params_, budget_, seed_++);
-        if (!p_.source.next(j->row)) break;
+        member m;
+        if (!p_.source.next(m.row)) break;
         ++rows_read_;
-        auto seq = window_.admit();
-        if (j->row.settled) {
+        m.seq = window_.admit();
+        auto& row = m.row;
+        if (row.settled) {
             ++settled_early_;
-            auto o = *j->row.settled;
-            std::string message = std::move(j->row.message);
-            finish(seq, {std::move(j->row), o, 0, 0, std::move(message)});
+            auto o = *row.settled;
+            std::string message = std::move(row.message);
+            finish(m.seq, {std::move(row), o, 0, 0, std::move(message)});
             continue;
         }
         // A key the API already has (added, or rejected with this move flag) is not sent again.
-        if (auto earlier = p_.earlier ? p_.earlier->find(j->row.lead.normalized_url, j->row.lead.campaign_id,
-                                                         j->row.lead.list_id)
+        if (auto earlier = p_.earlier ? p_.earlier->find(row.lead.normalized_url, row.lead.campaign_id,
+                                                         row.lead.list_id)
                                       : std::nullopt;
-            earlier && journal::is_final_for(*earlier, j->row.lead.move)) {
+            earlier && journal::is_final_for(*earlier, row.lead.move)) {
             ++resumed_;
             ++settled_early_;
-            finish(seq, {std::move(j->row), earlier->outcome, earlier->http_status,
-                         static_cast<int>(earlier->attempts), journal::resumed_message(*earlier), true});
+            finish(m.seq, {std::move(row), earlier->outcome, earlier->http_status, static_cast<int>(earlier->attempts),
+                           journal::resumed_message(*earlier), true});
             continue;
         }
         if (stop_.status != exit_ok) {
-            finish(seq, {std::move(j->row), outcome::not_sent, 0, 0, stop_.message});
+            finish(m.seq, {std::move(row), outcome::not_sent, 0, 0, stop_.message});
             continue;
         }
-        const auto& lead = j->row.lead;
-        j->seq = seq;
-        j->request.assign(requests_.build({lead.list_id, lead.normalized_url, lead.campaign_id, lead.move}));
-        co_await work_.async_send(boost::system::error_code{}, std::move(j), asio::use_awaitable);
+        if (bulk_) {
+            // The key is copied first: the row's strings move into the batch.
+            const policy::batch_key key{row.lead.campaign_id, row.lead.list_id, row.lead.move};
+            bulk_->batches.add(key.view(), std::move(m), clock::now());
+            co_await send_batches(false);
+        } else {
+            co_await dispatch(single_job(std::move(m)));
+        }
     }
+    if (bulk_) co_await send_batches(true);
+}
+
+pipeline::job_ptr pipeline::single_job(member m) {
+    auto j = std::make_unique<job>(row_params_, budget_, seed_++);
+    const auto& lead = m.row.lead;
+    j->request.assign(requests_.build({lead.list_id, lead.normalized_url, lead.campaign_id, lead.move}));
+    j->rows.push_back(std::move(m));
+    return j;
+}
+
+asio::awaitable<void> pipeline::dispatch(job_ptr j) {
+    co_await work_.async_send(boost::system::error_code{}, std::move(j), asio::use_awaitable);
+}
+
+asio::awaitable<void> pipeline::send_batches(bool all) {
+    for (;;) {
+        auto b = all ? bulk_->batches.take_any() : bulk_->batches.take_ready(clock::now());
+        if (!b) co_return;
+        auto j = std::make_unique<job>(row_params_, budget_, seed_++);
+        bulk_->requests.begin({b->key.list_id, b->key.campaign_id, b->key.move});
+        for (auto& m : b->items) {
+            bulk_->requests.add_url(m.row.lead.normalized_url);
+            j->rows.push_back(std::move(m));
+        }
+        j->request.assign(bulk_->requests.finish());
+        co_await dispatch(std::move(j));
+    }
+}
+
+asio::awaitable<void> pipeline::send_due_batches() {
+    // A batch whose key has no more rows coming leaves when its first row has
+    // waited long enough, even while reading is stalled.
+    constexpr clock::duration idle_check = std::chrono::milliseconds(100);
+    while (stop_.status == exit_ok) {
+        auto due = bulk_->batches.next_deadline();
+        auto wait = due ? std::max(*due - clock::now(), clock::duration(std::chrono::milliseconds(1))) : idle_check;
+        co_await batch_timer_.sleep_for(wait);
+        if (reading_done_ || stop_.status != exit_ok) co_return;
+        co_await send_batches(false);
+    }
+}
+
+// Reads a 2xx answer of the bulk endpoint into one word per row; false when
+// it cannot be read (the batch is then retried whole).
+bool pipeline::read_bulk_answer(job& j, const net::post_result& result) {
+    auto& b = *bulk_;
+    b.sent.clear();
+    for (const auto& m : j.rows) b.sent.push_back(m.row.lead.normalized_url);
+    if (result.body_discarded || !b.parser.parse(result.body, b.sent, b.answer)) return false;
+    j.answers = b.answer.rows;
+    if (b.answer.out_of_limit) stop(exit_transient, "not sent: " + b.answer.limit_message);
+    return true;
 }
 
 asio::awaitable<void> pipeline::worker() {
@@ -202,8 +293,18 @@ asio::awaitable<void> pipeline::drive(sender& out, job_ptr j) {
             now = clock::now();
             auto attempt = to_attempt(result, std::chrono::system_clock::now());
             on_answer(result, attempt, sent_at, now);
+            const bool answered = result.outcome == net::post_result::kind::response;
+            if (bulk_ && answered && result.status / 100 == 2 && !read_bulk_answer(*j, result)) {
+                attempt = policy::attempt_result::transport(policy::attempt_kind::connection_lost);
+                result.message = "the bulk answer could not be read: " + bulk_->answer.problem;
+            }
             j->last_status = result.status ? result.status : j->last_status;
             j->last_message = std::move(result.message);
+            if (answered && (result.status == 404 || result.status == 405) && !result.api_envelope) {
+                act = j->fsm.on_endpoint_missing(result.status, now);
+                stop(exit_endpoint_missing, endpoint_missing_message(result.status, j->last_message));
+                break;
+            }
             if (stop_.status != exit_ok) j->fsm.on_stop(now);  // no retry after a stop
             act = j->fsm.on_result(attempt, now);
         }
@@ -214,20 +315,23 @@ asio::awaitable<void> pipeline::drive(sender& out, job_ptr j) {
             });
             co_return;
         }
-        if (act.fatal) stop(exit_refused, fatal_stop_message(j->fsm, j->last_message));
+        if (act.fatal && act.reason != policy::row_end::endpoint_missing)
+            stop(exit_refused, fatal_stop_message(j->fsm, j->last_message));
         end(std::move(j), act);
     } catch (...) {
         escaped = std::current_exception();
     }
     if (escaped) {
         fail_internal(escaped);
-        if (j) {
-            attempts_ += static_cast<std::uint64_t>(j->fsm.attempts());
-            if (j->fsm.attempts() > 0) ++attempted_rows_;
-            finish(j->seq, {std::move(j->row), outcome::failed, j->last_status, j->fsm.attempts(),
-                            "the run stopped on an internal error: " + what_of(escaped)});
-        }
+        if (j) end_failed(std::move(j), "the run stopped on an internal error: " + what_of(escaped));
     }
+}
+
+std::string pipeline::endpoint_missing_message(int status, const std::string& answer) const {
+    return fmt::format("not sent: POST https://{}{} answered HTTP {} without the API's JSON envelope ({}): the "
+                       "endpoint is not there; check --base-url",
+                       p_.url.host_header, bulk_ ? "/client/v2/prospect-list/..." : p_.url.target, status,
+                       answer.empty() ? "no message" : answer);
 }
 
 void pipeline::on_answer(const net::post_result& result, const policy::attempt_result& attempt,
@@ -281,10 +385,25 @@ asio::awaitable<void> pipeline::back_off(job_ptr j, clock::duration delay) {
 void pipeline::end(job_ptr j, const policy::row_action& done) {
     auto message = done.reason == policy::row_end::stopped_before_send ? stop_.message
                                                                         : final_message(j->fsm, done, j->last_message);
-    int attempts = j->fsm.attempts();
-    attempts_ += static_cast<std::uint64_t>(attempts);
-    if (attempts > 0) ++attempted_rows_;
-    finish(j->seq, {std::move(j->row), done.result, j->last_status, attempts, std::move(message)});
+    const int attempts = j->fsm.attempts();
+    for (std::size_t i = 0; i < j->rows.size(); ++i) {
+        attempts_ += static_cast<std::uint64_t>(attempts);
+        if (attempts > 0) ++attempted_rows_;
+        auto& m = j->rows[i];
+        if (i < j->answers.size())
+            finish(m.seq, {std::move(m.row), j->answers[i].result, j->last_status, attempts, j->answers[i].message});
+        else
+            finish(m.seq, {std::move(m.row), done.result, j->last_status, attempts, message});
+    }
+}
+
+void pipeline::end_failed(job_ptr j, const std::string& message) {
+    const int attempts = j->fsm.attempts();
+    for (auto& m : j->rows) {
+        attempts_ += static_cast<std::uint64_t>(attempts);
+        if (attempts > 0) ++attempted_rows_;
+        finish(m.seq, {std::move(m.row), outcome::failed, j->last_status, attempts, message});
+    }
 }
 
 void pipeline::finish(std::uint64_t seq, finished_row r) {

@@ -56,6 +56,12 @@ row_action row_fsm::on_pool_throttled_too_long(clock::time_point) {
     return finish(outcome::failed, row_end::throttled_too_long);
 }
 
+row_action row_fsm::on_endpoint_missing(int status, clock::time_point) {
+    last_kind_ = attempt_kind::response;
+    last_status_ = status;
+    return finish(outcome::failed, row_end::endpoint_missing, true);
+}
+
 row_fsm::clock::duration row_fsm::retry_after_floor(const attempt_result& result) const noexcept {
     if (!result.retry_after) return clock::duration::zero();
     return std::clamp(*result.retry_after, clock::duration::zero(), params_.max_retry_after);
@@ -132,6 +138,9 @@ std::string row_fsm::describe() const {
     case row_end::certificate_failed: return "the server's certificate failed verification; run stopped";
     case row_end::stopped_while_waiting: return "run stopped while the row waited to retry";
     case row_end::stopped_before_send: return "run stopped before the row was sent";
+    case row_end::endpoint_missing:
+        return "the endpoint is not there (HTTP " + std::to_string(last_status_) +
+               " without the API's envelope): check --base-url; run stopped";
     }
     return {};
 }
@@ -149,6 +158,7 @@ std::string_view to_string(row_end reason) noexcept {
     case row_end::certificate_failed: return "certificate_failed";
     case row_end::stopped_while_waiting: return "stopped_while_waiting";
     case row_end::stopped_before_send: return "stopped_before_send";
+    case row_end::endpoint_missing: return "endpoint_missing";
     }
     return "?";
 }

@@ -14,6 +14,9 @@ namespace prospect::app {
 
 enum class verbosity { quiet, normal, verbose };
 
+// Which API endpoint carries the rows: v1 one row a request, v2 many.
+enum class endpoint_kind { single, bulk };
+
 struct config {
     std::string input_path;               // "-" = standard input
     csv::reader_params reader;            // display name, delimiter, --column mapping
@@ -35,6 +38,11 @@ struct config {
     int max_retries = 5;
     std::chrono::milliseconds timeout{30'000};
     std::chrono::seconds max_throttle_wait{600};
+    endpoint_kind endpoint = endpoint_kind::single;
+    int batch_size = 100;                 // --batch-size: URLs a bulk request
+    bool delete_if_inactive = false;      // --delete-if-inactive (bulk)
+    std::string shared_limit;             // --shared-limit: Redis URL; empty: this process paces alone
+    std::string limit_name;               // --limit-name; empty: derived from the base URL and the key
     app::verbosity verbosity = app::verbosity::normal;
 };
 

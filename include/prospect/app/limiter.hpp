@@ -5,9 +5,12 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
 
 namespace prospect::app {
 
@@ -44,5 +47,22 @@ struct local_limiter_params {
 // Paces this process alone; says on `out` what a 429 changed.
 std::unique_ptr<limiter> make_local_limiter(boost::asio::any_io_executor executor, const local_limiter_params& params,
                                             const log& out);
+
+struct shared_limiter_params {
+    /// --shared-limit: the Redis URL.
+    std::string url;
+    /// --limit-name; empty: derived from the base URL and the API key (never the key itself).
+    std::string name;
+    std::string_view base_url;
+    std::string_view api_key;
+    /// --rate and --burst: the shared limit is the smallest among the importers on it.
+    double rate = 5;
+    double burst = 4;
+};
+
+// Joins a limit kept in Redis, running `io` until connected. Throws
+// usage_error (exit 2, nothing sent) when Redis cannot be reached.
+std::unique_ptr<limiter> connect_shared_limiter(boost::asio::io_context& io, const shared_limiter_params& params,
+                                                const log& out);
 
 }  // namespace prospect::app

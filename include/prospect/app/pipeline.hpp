@@ -113,12 +113,20 @@ public:
     std::size_t in_flight() const { return in_flight_; }
 
 private:
+    struct member;
     struct job;
+    struct bulk_state;
     using job_ptr = std::unique_ptr<job>;
     using channel = boost::asio::experimental::channel<void(boost::system::error_code, job_ptr)>;
     using clock = std::chrono::steady_clock;
 
     boost::asio::awaitable<void> read_rows();
+    job_ptr single_job(member m);
+    boost::asio::awaitable<void> dispatch(job_ptr j);
+    boost::asio::awaitable<void> send_batches(bool all);
+    boost::asio::awaitable<void> send_due_batches();
+    bool read_bulk_answer(job& j, const net::post_result& result);
+    std::string endpoint_missing_message(int status, const std::string& answer) const;
     boost::asio::awaitable<void> worker();
     boost::asio::awaitable<void> drive(sender& out, job_ptr j);
     boost::asio::awaitable<void> back_off(job_ptr j, clock::duration delay);
@@ -128,6 +136,7 @@ private:
     bool pool_throttled_too_long(clock::time_point now) const;
     void count_request(const net::post_result& result);
     void end(job_ptr j, const policy::row_action& done);
+    void end_failed(job_ptr j, const std::string& message);
     void finish(std::uint64_t seq, finished_row r);
     void fail_internal(std::exception_ptr e);
 
@@ -140,6 +149,8 @@ private:
     sleeper timed_;     // backoff waits: cut short by stop()
     sleeper progress_;  // the reader waiting for room, run() waiting for the end
     reorder_window<finished_row> window_;
+    std::unique_ptr<bulk_state> bulk_;  // --endpoint bulk only
+    sleeper batch_timer_;                // the wait for a batch's deadline: cut short by stop()
     std::unordered_set<sender*> senders_;
     tally counts_;
     bool reading_done_ = false;

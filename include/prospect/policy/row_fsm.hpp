@@ -40,6 +40,7 @@ enum class row_end : unsigned char {
     certificate_failed,
     stopped_while_waiting,
     stopped_before_send,
+    endpoint_missing,
 };
 
 struct row_action {
@@ -84,6 +85,11 @@ public:
     // --max-throttle-wait: a row about to wait for its turn ends failed
     // instead, so that the bound holds for the run and not only per row.
     row_action on_pool_throttled_too_long(clock::time_point now);
+
+    // A 404 or 405 that is not the API's envelope answered the request: the
+    // endpoint is not there (a wrong --base-url). The row ends failed (a
+    // later run with the right URL sends it) and the run stops.
+    row_action on_endpoint_missing(int status, clock::time_point now);
 
     // Requests sent for this row.
     int attempts() const noexcept { return attempts_; }
