@@ -42,6 +42,7 @@ struct raw_options {
     std::string metrics_file;
     std::vector<std::string> columns;
     std::string delimiter;
+    std::string encoding;
     bool quiet = false, verbose = false;
 };
 
@@ -56,13 +57,15 @@ constexpr const char* examples = R"(Examples:
                     --campaign UUID --list UUID leads.csv
   Map headers the detector does not know, European export:
     prospect-import --column url="Profil LinkedIn" --delimiter ';' --dry-run ... leads.csv
+  A campaign column that holds names, not IDs (Waalaxy): ignore it:
+    prospect-import --column campaign= --campaign UUID --list UUID leads.csv
+)";
 
-Columns recognised (case, spaces, '_' and '-' ignored):
-  url       prospectProfileUrl, profileUrl, linkedinUrl, LinkedIn URL, LinkedIn Profile,
-            LinkedIn Profile URL, Person Linkedin Url, url
-  campaign  campaignId, Campaign ID, campaign
-  list      prospectListId, Prospect List ID, listId, list
-  move      moveDuplicatedProspect, move duplicates (true/false, yes/no, 1/0)
+// After the alias table (csv::alias_table_text) in the footer.
+constexpr const char* after_columns = R"(
+Several url columns (Phantombuster's profileUrl beside defaultProfileUrl): the
+one whose first 1,000 cells hold the most profile URLs is taken; the run says
+which column it took for each field, and why, when it starts.
 
 The report (CSV_FILE.report.csv by default) has one record per data row:
   row,profile_url,normalized_url,campaign_id,prospect_list_id,outcome,http_status,attempts,message
@@ -97,9 +100,9 @@ std::vector<std::pair<csv::field, std::string>> parse_columns(const std::vector<
     for (const auto& spec : specs) {
         auto eq = spec.find('=');
         auto field = eq == std::string::npos ? std::nullopt : csv::field_from_string(spec.substr(0, eq));
-        if (!field || eq + 1 >= spec.size())
-            throw usage_error(fmt::format("--column '{}' must be FIELD=HEADER with FIELD one of url, campaign, "
-                                          "list, move",
+        if (!field)
+            throw usage_error(fmt::format("--column '{}' must be FIELD=HEADER (or FIELD= to ignore a column) with "
+                                          "FIELD one of url, campaign, list, move",
                                           spec));
         out.emplace_back(*field, spec.substr(eq + 1));
     }
@@ -173,6 +176,11 @@ config make_config(const raw_options& raw) {
     cfg.reader.display_name = raw.input == "-" ? "standard input" : raw.input;
     if (!raw.delimiter.empty()) cfg.reader.delimiter = parse_delimiter(raw.delimiter);
     cfg.reader.columns = parse_columns(raw.columns);
+    if (!raw.encoding.empty()) {
+        cfg.reader.encoding = csv::encoding_from_string(raw.encoding);
+        if (!cfg.reader.encoding)
+            throw usage_error(fmt::format("--encoding '{}' must be utf-8, utf-16, windows-1252 or latin1", raw.encoding));
+    }
     cfg.defaults.campaign = parse_uuid_option(raw.campaign, "--campaign");
     cfg.defaults.list = parse_uuid_option(raw.list, "--list");
     cfg.defaults.move = raw.move_duplicates;
@@ -232,7 +240,8 @@ parse_result parse_command_line(int argc, const char* const* argv) {
     CLI::App cli{"prospect-import: adds every lead of a CSV file to an Extrovert campaign's prospect list, "
                  "as fast as the API's rate limit allows, and writes a per-row report.",
                  "prospect-import"};
-    cli.footer(examples);
+    cli.footer(std::string(examples) + "\nColumns recognised (case, spaces, '_' and '-' ignored):\n" +
+               csv::alias_table_text() + after_columns);
     cli.set_version_flag("--version", std::string("prospect-import ") + std::string(version));
     cli.get_formatter()->column_width(34);
 
@@ -266,8 +275,12 @@ parse_result parse_command_line(int argc, const char* const* argv) {
                  "discard the journal of an earlier run and start afresh (its rows may be sent again)");
     cli.add_option("--metrics-file", raw.metrics_file, "write Prometheus metrics there at the end (textfile)")
         ->type_name("PATH");
-    cli.add_option("--column", raw.columns, "map a header to url, campaign, list or move; repeatable")
+    cli.add_option("--column", raw.columns,
+                   "map a header to url, campaign, list or move (FIELD= ignores the column detected); repeatable; "
+                   "the headers detected are listed below")
         ->type_name("FIELD=HEADER");
+    cli.add_option("--encoding", raw.encoding, "utf-8, utf-16, windows-1252 or latin1 [utf-8; utf-16 by its BOM]")
+        ->type_name("E");
     cli.add_option("--delimiter", raw.delimiter, "field delimiter [detected among , ; tab]")->type_name("C");
     auto* quiet = cli.add_flag("--quiet,-q", raw.quiet, "only errors and the summary on standard error");
     cli.add_flag("--verbose,-v", raw.verbose, "more detail on standard error")->excludes(quiet);

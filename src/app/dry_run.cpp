@@ -1,9 +1,11 @@
 // A dry run reports invalid and duplicate rows as such and every other row
 // as not_sent with the message "dry run" (docs/contract.md). It needs no key and
-// writes no journal.
+// writes no journal. A file that changes while it is read ends it with
+// csv::input_changed, exit 2 through main (nothing was sent).
 #include "prospect/app/dry_run.hpp"
 
 #include "prospect/app/log.hpp"
+#include "prospect/app/output_paths.hpp"
 #include "prospect/app/row_source.hpp"
 #include "prospect/app/tally.hpp"
 #include "prospect/report/report_writer.hpp"
@@ -12,7 +14,10 @@ namespace prospect::app {
 
 int run_dry(const config& cfg) {
     log out(cfg.verbosity);
+    refuse_outputs_naming_input(cfg);
+    auto report_lock = lock_output(cfg.report_path);
     row_source source(cfg);
+    for (const auto& line : source.column_lines()) out.info("{}", line);
     report::report_writer report(cfg.report_path, cfg.report_format);
     tally counts;
     source_row r;
@@ -28,6 +33,7 @@ int run_dry(const config& cfg) {
         counts.add(outcome);
     }
     report.finish();
+    if (auto warning = source.encoding_warning(); !warning.empty()) out.error("{}", warning);
     out.summary("dry run of {}: {}; nothing sent; report: {}", cfg.reader.display_name, describe(counts, true),
                 cfg.report_path == "-" ? "standard output" : cfg.report_path);
     return finished_exit_status(counts, true);

@@ -1,8 +1,11 @@
 // Validation and de-duplication happen in input order, so "the later one is
-// a duplicate of the first" holds whatever the order rows are sent in.
+// a duplicate of the first" holds whatever the order rows are sent in. The
+// reader's look-ahead judges cells with the lead layer's own rules.
 #include "prospect/app/row_source.hpp"
 
 #include "prospect/app/exit_status.hpp"
+#include "prospect/lead/profile_url.hpp"
+#include "prospect/text/utf8.hpp"
 
 #include <fmt/format.h>
 
@@ -16,13 +19,55 @@ void require_source(const csv::record_reader& reader, csv::field f, bool has_def
                                   csv::to_string(f), option));
 }
 
+csv::reader_params with_judges(csv::reader_params p) {
+    p.is_profile_url = [](std::string_view cell) {
+        std::string normalized;
+        return !lead::normalize_profile_url(cell, normalized);
+    };
+    p.is_uuid = [](std::string_view cell) { return lead::parse_uuid(cell).has_value(); };
+    return p;
+}
+
+// "<column note>; empty cells take <option>", or "<option> for every row (<why no column>)".
+std::string field_line(const csv::record_reader& reader, csv::field f, const std::string& option) {
+    const std::string& note = reader.column_note(f);
+    std::string line = fmt::format("{}: ", csv::to_string(f));
+    if (reader.has_column(f))
+        return line + note + (option.empty() ? "" : "; empty cells take " + option);
+    return line + fmt::format("{} for every row ({})", option,
+                              note.empty() ? fmt::format("no {} column", csv::to_string(f)) : note);
+}
+
 }  // namespace
 
 row_source::row_source(const config& cfg)
-    : reader_(cfg.input_path, cfg.reader), defaults_(cfg.defaults) {
+    : reader_(cfg.input_path, with_judges(cfg.reader)), defaults_(cfg.defaults), name_(cfg.reader.display_name) {
     require_source(reader_, csv::field::campaign, defaults_.campaign.has_value(), "--campaign",
                    cfg.reader.display_name);
     require_source(reader_, csv::field::list, defaults_.list.has_value(), "--list", cfg.reader.display_name);
+}
+
+std::vector<std::string> row_source::column_lines() const {
+    auto id_option = [](const char* option, const std::optional<lead::uuid>& id) {
+        return id ? fmt::format("{} {}", option, id->view()) : std::string();
+    };
+    std::vector<std::string> lines{
+        field_line(reader_, csv::field::url, ""),
+        field_line(reader_, csv::field::campaign, id_option("--campaign", defaults_.campaign)),
+        field_line(reader_, csv::field::list, id_option("--list", defaults_.list)),
+        field_line(reader_, csv::field::move,
+                   defaults_.move ? "--move-duplicates" : "--no-move-duplicates (the default)"),
+    };
+    if (reader_.input_encoding() != csv::encoding::utf8)
+        lines.push_back(fmt::format("encoding: {}, decoded to UTF-8 as it is read", to_string(reader_.input_encoding())));
+    return lines;
+}
+
+std::string row_source::encoding_warning() const {
+    if (first_non_utf8_row_ == 0) return {};
+    return fmt::format("warning: {} is not valid UTF-8 (first in row {}, whose bytes the report shows as U+FFFD); "
+                       "if it was saved by Excel on Windows, run again with --encoding windows-1252",
+                       name_, first_non_utf8_row_);
 }
 
 bool row_source::next(source_row& out) {
@@ -46,6 +91,14 @@ bool row_source::next(source_row& out) {
     if (!out.lead.valid()) {
         out.settled = policy::outcome::invalid;
         out.message = out.lead.message;
+        // Only invalid rows are looked at: bytes that are not UTF-8 in a read
+        // cell make it invalid, and valid rows keep their path unchanged.
+        if (first_non_utf8_row_ == 0 && !reader_.encoding_chosen())
+            for (auto f : {field::url, field::campaign, field::list, field::move})
+                if (!text::is_valid_utf8(cell(f))) {
+                    first_non_utf8_row_ = out.row;
+                    break;
+                }
     } else if (auto first = deduper_.check(out.lead, out.row)) {
         out.settled = policy::outcome::duplicate;
         out.message = fmt::format("duplicate of row {}", *first);

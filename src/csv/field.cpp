@@ -8,9 +8,12 @@ namespace {
 
 constexpr std::array<std::string_view, field_count> names{"url", "campaign", "list", "move"};
 
-constexpr std::array<std::string_view, 8> url_aliases{
-    "prospectProfileUrl", "profileUrl", "linkedinUrl", "LinkedIn URL",
-    "LinkedIn Profile URL", "LinkedIn Profile", "Person Linkedin Url", "url"};
+constexpr std::array<std::string_view, 14> url_aliases{
+    "prospectProfileUrl",  "profileUrl",           "defaultProfileUrl",
+    "linkedinUrl",         "linkedinProfileUrl",   "LinkedIn URL",
+    "LinkedIn",            "LinkedIn Profile",     "LinkedIn Profile URL",
+    "LinkedIn Contact Profile URL", "Person Linkedin Url", "Profile URL",
+    "Profile",             "url"};
 constexpr std::array<std::string_view, 3> campaign_aliases{"campaignId", "Campaign ID", "campaign"};
 constexpr std::array<std::string_view, 4> list_aliases{"prospectListId", "Prospect List ID",
                                                        "listId", "list"};
@@ -40,6 +43,31 @@ std::span<const std::string_view> header_aliases(field f) {
     case field::move: return move_aliases;
     }
     return {};
+}
+
+std::string alias_table_text() {
+    std::string out;
+    for (std::size_t i = 0; i < field_count; ++i) {
+        const auto f = static_cast<field>(i);
+        std::string line = "  " + std::string(to_string(f));
+        line.resize(12, ' ');
+        const std::size_t indent = line.size();
+        bool first = true;
+        for (auto alias : header_aliases(f)) {
+            const std::size_t width = alias.size() + (first ? 0 : 2);
+            if (!first && line.size() + width > 96) {
+                out += line + ",\n";
+                line.assign(indent, ' ');
+                first = true;
+            }
+            if (!first) line += ", ";
+            line += alias;
+            first = false;
+        }
+        if (f == field::move) line += " (true/false, yes/no, 1/0)";
+        out += line + "\n";
+    }
+    return out;
 }
 
 std::string normalize_header(std::string_view header) {

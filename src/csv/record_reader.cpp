@@ -5,11 +5,11 @@
 // to fccp's trimming and unescaping.
 #include "prospect/csv/record_reader.hpp"
 
+#include "source.hpp"
+#include "wording.hpp"
+
 #define CSV_IO_NO_THREAD
 #include <libfccp/csv.h>
-
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -19,48 +19,7 @@
 
 namespace prospect::csv {
 
-struct record_reader::source {
-    virtual ~source() = default;
-    // Up to `size` bytes; 0 only at end of input.
-    virtual std::size_t read(char* into, std::size_t size) = 0;
-};
-
 namespace {
-
-class fd_source final : public record_reader::source {
-public:
-    fd_source(int fd, bool owned, std::string name) : fd_(fd), owned_(owned), name_(std::move(name)) {}
-    ~fd_source() override {
-        if (owned_) ::close(fd_);
-    }
-    std::size_t read(char* into, std::size_t size) override {
-        for (;;) {
-            ssize_t n = ::read(fd_, into, size);
-            if (n >= 0) return static_cast<std::size_t>(n);
-            if (errno != EINTR) throw input_error("cannot read " + name_ + ": " + std::strerror(errno));
-        }
-    }
-
-private:
-    int fd_;
-    bool owned_;
-    std::string name_;
-};
-
-class memory_source final : public record_reader::source {
-public:
-    explicit memory_source(std::string_view data) : data_(data) {}
-    std::size_t read(char* into, std::size_t size) override {
-        std::size_t n = std::min(size, data_.size() - at_);
-        std::memcpy(into, data_.data() + at_, n);
-        at_ += n;
-        return n;
-    }
-
-private:
-    std::string data_;
-    std::size_t at_ = 0;
-};
 
 constexpr std::string_view candidate_delimiters = ",;\t";
 
@@ -153,44 +112,20 @@ constexpr auto make_dialects(std::index_sequence<i...>) {
 }
 constexpr auto dialects = make_dialects(std::make_index_sequence<supported_delimiters.size()>{});
 
-std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
-
-std::string join_aliases(field f) {
-    std::string out;
-    for (auto alias : header_aliases(f)) {
-        if (!out.empty()) out += ", ";
-        out += quoted(alias);
-    }
-    return out;
-}
-
-std::string join_header(const std::vector<std::string>& header) {
-    std::string out;
-    for (const auto& h : header) {
-        if (!out.empty()) out += ", ";
-        out += quoted(h);
-    }
-    return out;
-}
-
 }  // namespace
 
 record_reader::record_reader(const std::string& path, reader_params params)
     : record_reader(
-          [&]() -> std::unique_ptr<source> {
+          [&] {
               if (params.display_name.empty())
                   params.display_name = path == "-" ? "standard input" : path;
-              if (path == "-") return std::make_unique<fd_source>(0, false, params.display_name);
-              int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-              if (fd < 0)
-                  throw input_error("cannot open " + params.display_name + ": " + std::strerror(errno));
-              return std::make_unique<fd_source>(fd, true, params.display_name);
+              return open_fd_source({path, params.display_name, params.change_check_bytes});
           }(),
           std::move(params)) {}
 
 record_reader record_reader::from_string(std::string_view data, reader_params params) {
     if (params.display_name.empty()) params.display_name = "input";
-    return record_reader(std::make_unique<memory_source>(data), std::move(params));
+    return record_reader(make_memory_source(data), std::move(params));
 }
 
 record_reader::record_reader(std::unique_ptr<source> src, reader_params&& params)
@@ -220,18 +155,23 @@ void record_reader::set_observer(std::function<void(std::string_view)> observer)
 // Moves the unframed bytes to the front, grows the buffer for a record that
 // does not fit yet, and reads once. A record already over the limit is not
 // kept: its bytes are dropped (the count is returned) while the scan goes on
-// to find where it ends, so memory stays bounded by the limit.
+// to find where it ends, so memory stays bounded by the limit. While looking
+// ahead, the bytes from the pin on are kept, up to the look-ahead's budget
+// (which is below the record limit, so nothing is dropped meanwhile).
 std::size_t record_reader::refill(std::size_t& record_begin, std::size_t& scan) {
+    if (pin_ != npos_pin && end_ - pin_ >= std::min(params_.look_ahead_bytes, params_.max_record_bytes))
+        throw look_ahead_full{};
     std::size_t dropped = 0;
     if (scan - record_begin > params_.max_record_bytes) {
         dropped = scan - record_begin;
         record_begin = scan;
     }
-    if (record_begin > 0) {
-        std::memmove(buf_.get(), buf_.get() + record_begin, end_ - record_begin);
-        end_ -= record_begin;
-        scan -= record_begin;
-        record_begin = 0;
+    if (const std::size_t keep = std::min(record_begin, pin_); keep > 0) {
+        std::memmove(buf_.get(), buf_.get() + keep, end_ - keep);
+        end_ -= keep;
+        scan -= keep;
+        record_begin -= keep;
+        if (pin_ != npos_pin) pin_ -= keep;
     }
     const std::size_t chunk = params_.read_chunk_bytes;
     if (capacity_ - end_ < chunk) {
@@ -252,7 +192,6 @@ std::size_t record_reader::refill(std::size_t& record_begin, std::size_t& scan) 
         observer_(fresh);
     else if (!started_)
         prelude_.append(fresh);
-    bytes_read_ += n;
     end_ += n;
     return dropped;
 }
@@ -341,30 +280,6 @@ bool record_reader::fill(std::size_t n) {
     return end_ - pos_ >= n;
 }
 
-// Only byte-order marks, workbook signatures and the zero bytes of the first
-// characters: a file in another 8-bit encoding cannot be told from UTF-8
-// here, its bad bytes show in the cells that hold them
-// (lead::url_error::not_utf8_text).
-void record_reader::check_text_format() {
-    const std::string& name = params_.display_name;
-    fill(4);
-    const auto* u = reinterpret_cast<const unsigned char*>(buf_.get());
-    auto starts = [&](std::string_view bom) {
-        return end_ >= bom.size() && std::string_view(buf_.get(), bom.size()) == bom;
-    };
-    if (starts("PK\x03\x04"))
-        throw input_error(name + " is a ZIP archive (an Excel .xlsx workbook?), not CSV: save it as CSV UTF-8");
-    if (starts("\xD0\xCF\x11\xE0"))
-        throw input_error(name + " is an Office document (an Excel .xls workbook?), not CSV: save it as CSV UTF-8");
-    if (starts(std::string_view("\xFF\xFE\0\0", 4)) || starts(std::string_view("\0\0\xFE\xFF", 4)))
-        throw input_error(name + " is UTF-32 encoded: save it as CSV UTF-8");
-    if (starts("\xFF\xFE") || starts("\xFE\xFF"))
-        throw input_error(name + " is UTF-16 encoded: save it as CSV UTF-8");
-    // ASCII text in UTF-16 without a BOM: every other byte is zero.
-    if (end_ >= 4 && ((u[0] && !u[1] && u[2] && !u[3]) || (!u[0] && u[1] && !u[2] && u[3])))
-        throw input_error(name + " looks UTF-16 encoded (every other byte is zero): save it as CSV UTF-8");
-}
-
 // Excel writes and honours a first line "sep=;" (sometimes quoted) naming the
 // delimiter; Excel does not show it, so it is not a spreadsheet row either. An
 // explicit --delimiter still wins.
@@ -403,7 +318,7 @@ void record_reader::read_header() {
         throw input_error("unsupported delimiter '" + std::string(1, *params_.delimiter) +
                           "': use a punctuation character, a space or a tab");
 
-    check_text_format();
+    choose_encoding();
     // Tools that add a BOM without looking sometimes add a second one.
     while (fill(3) && std::string_view(buf_.get() + pos_, 3) == "\xEF\xBB\xBF") pos_ += 3;
     if (!fill(1)) throw input_error(name + " is empty");
@@ -441,60 +356,11 @@ void record_reader::read_header() {
     const char* why = nullptr;
     if (int bad = d.parse_header(line, f.size, header_, why); bad >= 0)
         throw input_error(where + ": malformed quotes in column " + std::to_string(bad + 1) + ": " + why);
-    map_columns();
+    const std::vector<std::size_t> url_candidates = map_columns();
     bounds_.resize(header_.size());
     frame_delimiter_ = delimiter_;
     frame_stops_ = text::byte_set<5>({'"', '\n', '\r', '\0', delimiter_});
-}
-
-void record_reader::map_columns() {
-    const std::string& name = params_.display_name;
-    field_of_column_.assign(header_.size(), -1);
-    auto assign = [&](field f, std::size_t column) {
-        column_of_[static_cast<std::size_t>(f)] = static_cast<int>(column);
-        field_of_column_[column] = static_cast<signed char>(f);
-    };
-
-    for (const auto& [f, wanted] : params_.columns) {
-        const std::string option = "--column " + std::string(to_string(f)) + "=" + wanted;
-        if (has_column(f)) throw input_error(option + ": " + std::string(to_string(f)) + " is mapped twice");
-        auto it = std::find(header_.begin(), header_.end(), wanted);
-        if (it == header_.end()) {
-            const std::string key = normalize_header(wanted);
-            it = std::find_if(header_.begin(), header_.end(),
-                              [&](const std::string& h) { return normalize_header(h) == key; });
-        }
-        if (it == header_.end())
-            throw input_error(option + ": " + name + " has no column " + quoted(wanted) +
-                              " (its header: " + join_header(header_) + ")");
-        auto column = static_cast<std::size_t>(it - header_.begin());
-        if (field_of_column_[column] >= 0)
-            throw input_error(option + ": column " + quoted(wanted) + " is already mapped to " +
-                              std::string(to_string(static_cast<field>(field_of_column_[column]))));
-        assign(f, column);
-    }
-
-    std::vector<std::string> keys;
-    keys.reserve(header_.size());
-    for (const auto& h : header_) keys.push_back(normalize_header(h));
-    for (std::size_t i = 0; i < field_count; ++i) {
-        const auto f = static_cast<field>(i);
-        if (has_column(f)) continue;
-        for (auto alias : header_aliases(f)) {
-            const std::string key = normalize_header(alias);
-            auto it = std::find(keys.begin(), keys.end(), key);
-            while (it != keys.end() && field_of_column_[static_cast<std::size_t>(it - keys.begin())] >= 0)
-                it = std::find(it + 1, keys.end(), key);
-            if (it != keys.end()) {
-                assign(f, static_cast<std::size_t>(it - keys.begin()));
-                break;
-            }
-        }
-    }
-    if (!has_column(field::url))
-        throw input_error(name + ": no profile URL column; looked for the headers " + join_aliases(field::url) +
-                          " (case, spaces, '_' and '-' ignored); its header: " + join_header(header_) +
-                          "; name the column with --column url=HEADER");
+    choose_columns(url_candidates);
 }
 
 // A second export appended to the first brings its header along (BOM and
@@ -515,6 +381,11 @@ bool record_reader::next(record& out) {
     frame f;
     while (next_frame(f)) {
         if (is_blank(f, delimiters)) continue;
+        // An old DOS end-of-file mark, alone on the last line: not a row.
+        if (f.size == 1 && f.total == 1 && buf_[f.begin] == '\x1A' && !fill(1)) {
+            --rows_;
+            continue;
+        }
         out.row = rows_;
         out.cells = {};
         out.error = {};

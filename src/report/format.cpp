@@ -2,6 +2,7 @@
 #include "prospect/report/format.hpp"
 
 #include "prospect/text/json_escape.hpp"
+#include "prospect/text/utf8.hpp"
 
 #include <array>
 #include <charconv>
@@ -24,19 +25,34 @@ bool looks_like_formula(std::string_view cell) noexcept {
     }
 }
 
-// Bytes that make a cell need quotes, looked up once per byte:
+// Bytes that make a cell need quotes (1), and bytes outside ASCII (2),
+// after which the cell is checked for UTF-8, looked up once per byte:
 // std::string_view::find_first_of with a set calls memchr once per byte.
-constexpr std::array<bool, 256> quote_triggers = [] {
-    std::array<bool, 256> t{};
-    for (unsigned char c : {',', '"', '\r', '\n'}) t[c] = true;
+constexpr unsigned char needs_quotes = 1, not_ascii = 2;
+constexpr std::array<unsigned char, 256> byte_kinds = [] {
+    std::array<unsigned char, 256> t{};
+    for (unsigned char c : {',', '"', '\r', '\n'}) t[c] = needs_quotes;
+    for (int c = 0x80; c < 0x100; ++c) t[c] = not_ascii;
     return t;
 }();
 
 // No early exit: most cells hold none, and a lookup and an OR a byte is the cheaper loop.
-bool has_quote_trigger(std::string_view cell) noexcept {
-    bool seen = false;
-    for (char c : cell) seen |= quote_triggers[static_cast<unsigned char>(c)];
+unsigned char kinds_in(std::string_view cell) noexcept {
+    unsigned char seen = 0;
+    for (char c : cell) seen |= byte_kinds[static_cast<unsigned char>(c)];
     return seen;
+}
+
+// The report is always UTF-8 (PRODUCT.md): a byte that starts no UTF-8
+// sequence is written as U+FFFD.
+std::string with_replacement_characters(std::string_view cell) {
+    std::string out;
+    while (!cell.empty()) {
+        const std::size_t n = text::utf8_sequence_length(cell);
+        out.append(n ? cell.substr(0, n) : std::string_view("\xEF\xBF\xBD"));
+        cell.remove_prefix(n ? n : 1);
+    }
+    return out;
 }
 
 }  // namespace
@@ -52,8 +68,13 @@ std::string_view csv_header() noexcept {
 }
 
 void append_csv_cell(std::string& out, std::string_view cell) {
+    const unsigned char kinds = kinds_in(cell);
+    if ((kinds & not_ascii) && !text::is_valid_utf8(cell)) {
+        append_csv_cell(out, with_replacement_characters(cell));
+        return;
+    }
     bool formula = looks_like_formula(cell);
-    if (!formula && !has_quote_trigger(cell)) {
+    if (!formula && !(kinds & needs_quotes)) {
         out.append(cell);
         return;
     }

@@ -110,7 +110,7 @@ void check_case(const corpus_case& c, const std::string& path) {
     CHECK(records.front().front() == "row");
     std::vector<row_outcome> got;
     for (std::size_t i = 1; i < records.size(); ++i) {
-        REQUIRE(records[i].size() == 9);
+        REQUIRE(records[i].size() >= 9);  // the contract's nine columns, more may follow
         got.push_back({std::stoul(records[i][0]), records[i][5], records[i][8]});
     }
     REQUIRE(got.size() == c.rows.size());
@@ -128,8 +128,8 @@ const std::vector<corpus_case> committed = {
     {"windows-1252.csv", 1, "",
      {{2, "invalid", "not UTF-8: the file is probably in a legacy encoding such as Windows-1252; save it as CSV UTF-8"},
       sent(3), sent(4)}},
-    {"utf16le-bom.csv", 2, "is UTF-16 encoded: save it as CSV UTF-8", {}},
-    {"utf16be-bom.csv", 2, "is UTF-16 encoded: save it as CSV UTF-8", {}},
+    {"utf16le-bom.csv", 0, "", {sent(2)}},
+    {"utf16be-bom.csv", 0, "", {sent(2)}},
     {"utf16le-no-bom.csv", 2, "looks UTF-16 encoded (every other byte is zero): save it as CSV UTF-8", {}},
     {"utf32le-bom.csv", 2, "is UTF-32 encoded: save it as CSV UTF-8", {}},
     {"utf8-bom-twice.csv", 0, "", {sent(2)}},
@@ -147,6 +147,7 @@ const std::vector<corpus_case> committed = {
     // Not text at all.
     {"nul-in-row.csv", 1, "", {sent(2), {3, "invalid", "row contains a NUL byte"}, sent(4)}},
     {"nul-in-header.csv", 2, "row 1 (the header) contains a NUL byte", {}},
+    {"gzip-compressed.csv", 2, "is gzip-compressed, not CSV: decompress it first (gunzip), or pipe it: zcat", {}},
     {"xlsx-renamed.csv", 2, "is a ZIP archive (an Excel .xlsx workbook?), not CSV: save it as CSV UTF-8", {}},
     {"html-saved-as-csv.csv", 2, "no profile URL column; looked for the headers", {}},
     // Quotes.
@@ -175,11 +176,11 @@ const std::vector<corpus_case> committed = {
     {"excel-sep-line.csv", 0, "", {sent(2), sent(3)}},
     {"excel-sep-line-tab.csv", 0, "", {sent(2)}},
     {"no-url-column.csv", 2,
-     "no profile URL column; looked for the headers \"prospectProfileUrl\", \"profileUrl\", \"linkedinUrl\"", {}},
+     "no profile URL column; looked for the headers \"prospectProfileUrl\", \"profileUrl\", \"defaultProfileUrl\"", {}},
     {"ragged-rows.csv", 1, "", {sent(2), {3, "invalid", "empty profile URL"}, sent(4)}},
     {"cr-only-line-endings.csv", 0, "", {sent(2), sent(3)}},
     {"mixed-line-endings.csv", 0, "", {sent(2), sent(3), sent(4)}},
-    {"ctrl-z-at-eof.csv", 1, "", {sent(2), {3, "invalid", "URL contains white space or control characters"}}},
+    {"ctrl-z-at-eof.csv", 0, "", {sent(2)}},
     // Cells.
     {"look-alike-hosts.csv", 1, "",
      {{2, "invalid", "host is not linkedin.com (a look-alike)"},
@@ -193,7 +194,8 @@ const std::vector<corpus_case> committed = {
      {{2, "invalid",
        "campaign id '{8d256aa6-9b12-49a7-93ee-bf41634b5b60}' is not a UUID (8-4-4-4-12 hex digits); move duplicates "
        "cell 'maybe' is not true/false, yes/no or 1/0"},
-      {3, "invalid", "campaign id '8d256aa69b1249a793eebf41634b5b60' is not a UUID"}}},
+      {3, "invalid", "campaign id '8d256aa69b1249a793eebf41634b5b60' is not a UUID"},
+      sent(4)}},
     {"duplicates-in-many-forms.csv", 1, "",
      {sent(2), {3, "duplicate", "duplicate of row 2"}, {4, "duplicate", "duplicate of row 2"}}},
 };
@@ -229,7 +231,8 @@ TEST_CASE("corpus: encodings other than UTF-8") {
 }
 
 TEST_CASE("corpus: NUL bytes and files that are not text") {
-    check_committed({"nul-in-row.csv", "nul-in-header.csv", "xlsx-renamed.csv", "html-saved-as-csv.csv"});
+    check_committed({"nul-in-row.csv", "nul-in-header.csv", "gzip-compressed.csv", "xlsx-renamed.csv",
+                     "html-saved-as-csv.csv"});
 }
 
 TEST_CASE("corpus: quotes") {

@@ -52,7 +52,16 @@ TEST_CASE("european excel export (BOM, semicolons, CRLF, German headers mapped w
 }
 
 TEST_CASE("hand-made sheet (blank rows, bad cells, unterminated quote): report matches the expected file") {
-    auto report = report_of("samples/hand-made-sheet.csv", {"--campaign", campaign, "--list", list}, 1);
+    // Its Campaign ID column holds one cell, and no UUID: exit 2 with the way out.
+    temp_dir dir;
+    auto refused = dry_run({"--campaign", campaign, "--list", list, "--report", dir / "r.csv",
+                            source_path("samples/hand-made-sheet.csv")});
+    CHECK(refused.status == 2);
+    CHECK(contains(refused.err, "the campaign column \"Campaign ID\" (column 3) holds no campaign ID: none of its "
+                                "first 1 non-empty cells is a UUID (row 12: \"not-a-uuid\")"));
+    CHECK(contains(refused.err, "--column campaign="));
+    auto report = report_of("samples/hand-made-sheet.csv",
+                            {"--column", "campaign=", "--campaign", campaign, "--list", list}, 1);
     CHECK(report == read_file(source_path("tests/data/dryrun/hand-made-sheet.report.csv")));
 }
 
@@ -62,18 +71,18 @@ TEST_CASE("jsonl report matches the expected file") {
     CHECK(report == read_file(source_path("tests/data/dryrun/sales-navigator-export.report.jsonl")));
 }
 
-TEST_CASE("a clean file exits 0 and the default report path is CSV_FILE.report.csv") {
+TEST_CASE("a clean file exits 0 and the default report path is CSV_FILE.dry-run.report.csv") {
     temp_dir dir;
     auto input = dir / "clean.csv";
     write_file(input, "url\nlinkedin.com/in/a\nlinkedin.com/in/b\n");
     auto r = dry_run({"--campaign", campaign, "--list", list, input});
     INFO(r.err);
     CHECK(r.status == 0);
-    auto report = read_file(input + ".report.csv");
+    auto report = read_file(input + ".dry-run.report.csv");
     CHECK(contains(report, "2,linkedin.com/in/a,https://www.linkedin.com/in/a," + campaign + "," + list +
                                ",not_sent,,0,dry run\n"));
     CHECK(contains(r.err, "2 rows: 2 valid"));
-    CHECK_FALSE(std::filesystem::exists(input + ".report.csv.journal"));
+    CHECK_FALSE(std::filesystem::exists(input + ".dry-run.report.csv.journal"));
 }
 
 TEST_CASE("standard input in, report on standard output") {
@@ -92,7 +101,7 @@ TEST_CASE("a header with no rows is a successful run with an empty report") {
     write_file(input, "profileUrl,campaignId,listId\r\n");
     auto r = dry_run({input});
     CHECK(r.status == 0);
-    CHECK(read_file(input + ".report.csv") ==
+    CHECK(read_file(input + ".dry-run.report.csv") ==
           "row,profile_url,normalized_url,campaign_id,prospect_list_id,outcome,http_status,attempts,message\n");
 }
 
@@ -103,7 +112,7 @@ TEST_CASE("an empty file is a usage error naming the file") {
     auto r = dry_run({"--campaign", campaign, "--list", list, input});
     CHECK(r.status == 2);
     CHECK(contains(r.err, input));
-    CHECK_FALSE(std::filesystem::exists(input + ".report.csv"));
+    CHECK_FALSE(std::filesystem::exists(input + ".dry-run.report.csv"));
 }
 
 TEST_CASE("binary garbage is a usage error naming the file") {
@@ -115,7 +124,7 @@ TEST_CASE("binary garbage is a usage error naming the file") {
     auto r = dry_run({"--campaign", campaign, "--list", list, input});
     CHECK(r.status == 2);
     CHECK(contains(r.err, input));
-    CHECK_FALSE(std::filesystem::exists(input + ".report.csv"));
+    CHECK_FALSE(std::filesystem::exists(input + ".dry-run.report.csv"));
 }
 
 TEST_CASE("a file without a url column is a usage error that lists the headers looked for") {
@@ -140,7 +149,7 @@ TEST_CASE("an unterminated quote makes the record it opens invalid, earlier rows
     write_file(input, "url,note\nlinkedin.com/in/a,ok\nlinkedin.com/in/b,\"never closed\nlinkedin.com/in/c,x\n");
     auto r = dry_run({"--campaign", campaign, "--list", list, input});
     CHECK(r.status == 1);
-    auto report = read_file(input + ".report.csv");
+    auto report = read_file(input + ".dry-run.report.csv");
     CHECK(contains(report, "\n2,linkedin.com/in/a,https://www.linkedin.com/in/a,"));
     CHECK(contains(report, "\n3,"));
     CHECK(contains(report, ",invalid,,0,"));
@@ -155,7 +164,7 @@ TEST_CASE("a 1 MiB field is read and the row imported") {
     auto r = dry_run({"--campaign", campaign, "--list", list, input});
     INFO(r.err);
     CHECK(r.status == 0);
-    auto report = read_file(input + ".report.csv");
+    auto report = read_file(input + ".dry-run.report.csv");
     CHECK(contains(report, "\n2,linkedin.com/in/a,https://www.linkedin.com/in/a,"));
     CHECK(contains(report, "\n3,linkedin.com/in/b,https://www.linkedin.com/in/b,"));
 }
@@ -193,7 +202,7 @@ TEST_CASE("--column maps an unknown header, --delimiter forces the delimiter") {
                       campaign, input});
     INFO(r.err);
     CHECK(r.status == 0);
-    CHECK(contains(read_file(input + ".report.csv"), "\n2,linkedin.com/in/a,https://www.linkedin.com/in/a,"));
+    CHECK(contains(read_file(input + ".dry-run.report.csv"), "\n2,linkedin.com/in/a,https://www.linkedin.com/in/a,"));
 }
 
 TEST_CASE("an unwritable report path is a usage error naming it") {
@@ -209,6 +218,10 @@ TEST_CASE("--help reads like a manual with examples, --version names the program
     CHECK(contains(help.out, "Examples:"));
     CHECK(contains(help.out, "--dry-run"));
     CHECK(contains(help.out, "Exit status:"));
+    CHECK(contains(help.out, "--encoding"));
+    CHECK(contains(help.out, "FIELD= ignores"));
+    CHECK(contains(help.out, "LinkedIn Contact Profile URL"));
+    CHECK(contains(help.out, "moveDuplicatedProspect, move duplicates (true/false, yes/no, 1/0)"));
     auto version = run({PROSPECT_IMPORT_BIN, "--version"});
     CHECK(version.status == 0);
     CHECK(contains(version.out, "prospect-import "));

@@ -11,6 +11,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace prospect::app {
 
@@ -24,12 +25,23 @@ struct source_row {
 
 class row_source {
 public:
-    // Opens the input and reads its header. Throws fatal_error (exit 2) when
-    // a row could never get a campaign or list (no column and no default).
+    // Opens the input and reads its header (looking ahead to choose columns).
+    // Throws fatal_error (exit 2) when a row could never get a campaign or
+    // list (no column and no default), csv::input_error for whole-file
+    // problems (exit 2 before anything is sent).
     explicit row_source(const config& cfg);
 
-    // Fills `out` (its buffers are reused) with the next data row.
+    // Fills `out` (its buffers are reused) with the next data row. Throws
+    // csv::input_changed when a regular input file changed while read.
     bool next(source_row& out);
+
+    // The start-up lines (unless --quiet): one a field, saying which column
+    // it comes from and why, or that it comes from an option or its default.
+    std::vector<std::string> column_lines() const;
+    // Once a row was read whose url, campaign, list or move cell is not
+    // UTF-8 while no --encoding (nor a BOM) said what the file is: one line
+    // naming that row and suggesting --encoding windows-1252. Empty otherwise.
+    std::string encoding_warning() const;
 
     csv::record_reader& reader() { return reader_; }
     const csv::record_reader& reader() const { return reader_; }
@@ -38,6 +50,8 @@ public:
 private:
     csv::record_reader reader_;
     lead::defaults defaults_;
+    std::string name_;
+    std::size_t first_non_utf8_row_ = 0;
     lead::deduper deduper_;
     csv::record record_;
 };

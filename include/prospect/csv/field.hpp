@@ -19,8 +19,12 @@ std::string_view to_string(field f);
 std::optional<field> field_from_string(std::string_view name);
 
 // The headers automatic detection recognises for `f`, as docs/contract.md writes
-// them, most specific first: when a file has several, the earliest alias wins.
+// them. Several url columns are told apart by their cells (record_reader);
+// for the other fields the earliest alias of the table wins.
 std::span<const std::string_view> header_aliases(field f);
+
+// The table as --help shows it: one line a field (wrapped), aliases in order.
+std::string alias_table_text();
 
 // The header's matching key: ASCII lower case without ' ', '_' and '-'.
 std::string normalize_header(std::string_view header);

@@ -1,7 +1,9 @@
-// Streaming CSV records (docs/contract.md "What is read"): finds record boundaries
-// with quotes in mind, strips a BOM, detects the delimiter, maps headers to
-// fields, and hands each record's cells to fast-cpp-csv-parser for chopping
-// and unescaping. Memory stays at one read buffer plus the longest record.
+// Streaming CSV records (docs/contract.md "What is read", "Columns"): decodes
+// UTF-16 and 8-bit input to UTF-8, finds record boundaries with quotes in
+// mind, strips a BOM, detects the delimiter, maps headers to fields (telling
+// candidate url columns apart by their first cells), and hands each record's
+// cells to fast-cpp-csv-parser for chopping and unescaping. Memory stays at
+// one read buffer plus the longest record (or the bounded look-ahead).
 #pragma once
 
 #include "prospect/csv/field.hpp"
@@ -22,14 +24,32 @@
 
 namespace prospect::csv {
 
+// --encoding. Without it: UTF-8, or UTF-16 when the input starts with its BOM.
+enum class encoding : unsigned char { utf8, utf16, windows_1252, latin1 };
+std::optional<encoding> encoding_from_string(std::string_view name);
+std::string_view to_string(encoding e);
+
 struct reader_params {
     // For messages: the path, or "standard input"; empty = derived from the path.
     std::string display_name;
     // nullopt: detect among ',' ';' '\t' from the header line; given: ASCII punctuation
     // other than '"', a space or a tab.
     std::optional<char> delimiter;
-    // --column FIELD=HEADER overrides; they win over automatic detection.
+    // --column FIELD=HEADER overrides; they win over automatic detection. An
+    // empty HEADER (--column FIELD=) ignores the column detection would take.
     std::vector<std::pair<field, std::string>> columns;
+    // nullopt: UTF-8, or UTF-16 by its BOM. A BOM always wins over this.
+    std::optional<csv::encoding> encoding;
+    // The look-ahead's judges (this layer knows nothing of leads): is a cell
+    // a member profile URL, is it a UUID. Unset: several url columns go to
+    // the earlier header, campaign and list columns are not checked.
+    std::function<bool(std::string_view)> is_profile_url;
+    std::function<bool(std::string_view)> is_uuid;
+    // The look-ahead reads at most this many records and bytes (then replays them).
+    std::size_t look_ahead_records = 1000;
+    std::size_t look_ahead_bytes = std::size_t{8} << 20;
+    // A regular file is checked for changes after this many bytes and at the end.
+    std::uint64_t change_check_bytes = std::uint64_t{4} << 20;
     // Records longer than this (line break excluded) become one error record.
     std::size_t max_record_bytes = std::size_t{16} << 20;
     // Bytes asked of the input per read; tests use tiny values to put chunk
@@ -49,14 +69,24 @@ struct record {
 };
 
 // Whole-file problems (exit status 2 upstream): unreadable input, empty input,
-// no header, no recognised url column, unknown --column header.
+// no header, no recognised url column, unknown --column header, a campaign
+// or list column without a UUID in its first cells, a compressed file.
 struct input_error : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// A regular file changed while it was read (appended, truncated, rewritten):
+// thrown by next() (or the constructor) as soon as it is seen, at the latest
+// when the end of input is reached, before the last rows are handed out.
+struct input_changed : input_error {
+    using input_error::input_error;
+};
+
 class record_reader {
 public:
-    // path "-" = standard input (fd 0). Reads the header line at construction.
+    // path "-" = standard input (fd 0); the path is opened once, and anything
+    // that is not a regular file is read as a stream. Reads the header line
+    // (and, when columns must be told apart, looks ahead) at construction.
     record_reader(const std::string& path, reader_params params);
     // For tests and fuzzing: read from memory (the reader keeps its own copy).
     static record_reader from_string(std::string_view data, reader_params params);
@@ -73,15 +103,30 @@ public:
     std::string_view column_header(field f) const;
     // The header's spreadsheet row (1 unless blank lines precede it).
     std::size_t header_row() const { return header_row_; }
+    // Why `f` was mapped as it is, for the start-up lines: e.g.
+    // `"defaultProfileUrl" (column 4), chosen over "profileUrl": 998 of 1,000
+    // cells are profile URLs against 0`; empty when no column is mapped and
+    // none was ignored.
+    const std::string& column_note(field f) const { return notes_[static_cast<std::size_t>(f)]; }
+    // How the input was decoded, and whether that was chosen by --encoding or a BOM.
+    csv::encoding input_encoding() const { return encoding_; }
+    bool encoding_chosen() const { return encoding_chosen_; }
+    // For the progress estimate: a regular file's size from where it was opened
+    // (memory's too); nullopt for streams. bytes_read() counts the same bytes.
+    std::optional<std::uint64_t> input_size() const;
+    bool input_is_regular_file() const;
 
-    // False at end of input; skips blank and delimiter-only rows. Throws
-    // input_error only when the input cannot be read any more.
+    // False at end of input; skips blank and delimiter-only rows and a Ctrl-Z
+    // alone on the last line. Throws input_error only when the input cannot be
+    // read any more, input_changed when a regular file changed under it.
     bool next(record& out);
     // Spreadsheet rows seen so far (incl. header and blank lines).
     std::size_t rows() const { return rows_; }
-    std::uint64_t bytes_read() const { return bytes_read_; }
-    // Sees every raw input chunk in order, from the first byte (BOM included);
-    // bytes read before the call are replayed to it. Set before the first next().
+    // Input bytes read so far (before decoding), look-ahead included.
+    std::uint64_t bytes_read() const;
+    // Sees every chunk of (decoded) input in order, from the first byte (BOM
+    // included); bytes read before the call are replayed to it. Set before
+    // the first next().
     void set_observer(std::function<void(std::string_view)> observer);
 
     // Where the bytes come from (a file descriptor or memory); defined in the .cpp.
@@ -112,14 +157,18 @@ private:
                              std::array<std::string_view, field_count>& cells, const char*& why);
 
     bool fill(std::size_t n);  // at least n unframed bytes buffered, unless the input ends first
-    void check_text_format();  // throws for UTF-16/32 and workbooks saved under a .csv name
+    void choose_encoding();    // throws for UTF-32, gzip and workbooks saved under a .csv name
+    struct judged_column;
+    void look_ahead(std::vector<judged_column>& judged);
+    void choose_columns(const std::vector<std::size_t>& url_candidates);
     void skip_sep_line();
     void read_header();
     bool repeats_header(const record& r) const;
     bool next_frame(frame& out);
     std::size_t refill(std::size_t& record_begin, std::size_t& scan);
     bool is_blank(const frame& f, std::string_view delimiters) const;
-    void map_columns();
+    // Returns the columns that could be the url column, in header order.
+    std::vector<std::size_t> map_columns();
 
     std::unique_ptr<source> source_;
     reader_params params_;
@@ -128,10 +177,17 @@ private:
     std::size_t pos_ = 0;       // first byte not yet framed
     std::size_t end_ = 0;       // end of the bytes read
     bool eof_ = false;
+    // While looking ahead: the first byte refill must keep (the records are
+    // replayed from it), else npos_pin. refill throws look_ahead_full when the
+    // bytes kept reach the look-ahead's budget.
+    static constexpr std::size_t npos_pin = static_cast<std::size_t>(-1);
+    struct look_ahead_full {};
+    std::size_t pin_ = npos_pin;
     bool started_ = false;
     std::string prelude_;       // bytes read before an observer was set
     std::function<void(std::string_view)> observer_;
-    std::uint64_t bytes_read_ = 0;
+    csv::encoding encoding_ = csv::encoding::utf8;
+    bool encoding_chosen_ = false;
     std::size_t rows_ = 0;
     std::size_t header_row_ = 0;
     char delimiter_ = ',';
@@ -148,6 +204,8 @@ private:
     std::vector<std::string> header_;
     std::vector<signed char> field_of_column_;    // by column: field index, or -1
     std::array<int, field_count> column_of_{-1, -1, -1, -1};
+    std::array<std::string, field_count> notes_;
+    std::array<bool, field_count> by_option_{};
     std::string error_;
 };
 

@@ -424,9 +424,11 @@ TEST_CASE("unrelated headers are not mapped") {
     CHECK(reader.column_header(field::list).empty());
 }
 
-TEST_CASE("with several url columns, the earliest alias of the table wins") {
+TEST_CASE("with several url columns and no judge of cells, the earlier header wins") {
     auto reader = record_reader::from_string("url,LinkedIn URL,prospectProfileUrl\na,b,c\n", {});
-    CHECK(reader.column_header(field::url) == "prospectProfileUrl");
+    CHECK(reader.column_header(field::url) == "url");
+    CHECK(reader.column_note(field::url) ==
+          "\"url\" (column 1), chosen over \"LinkedIn URL\", \"prospectProfileUrl\": the earlier header");
     auto same = record_reader::from_string("URL,url\na,b\n", {});
     record rec;
     REQUIRE(same.next(rec));
@@ -478,10 +480,12 @@ TEST_CASE("whole-file errors") {
     const std::string no_url = message("Name,Company\nA,B\n");
     CHECK(no_url.find("leads.csv: no profile URL column") == 0);
     CHECK(no_url.find("\"prospectProfileUrl\", \"profileUrl\"") != std::string::npos);
-    CHECK(no_url.find("\"Person Linkedin Url\", \"url\"") != std::string::npos);
+    CHECK(no_url.find("\"Person Linkedin Url\", \"Profile URL\", \"Profile\", \"url\"") != std::string::npos);
     CHECK(no_url.find("\"Name\", \"Company\"") != std::string::npos);
     CHECK(no_url.find("--column url=") != std::string::npos);
-    CHECK(message("\xFF\xFEu\0r\0l\0") == "leads.csv is UTF-16 encoded: save it as CSV UTF-8");
+    CHECK(message("\x1F\x8B\x08\0\0\0") ==
+          "leads.csv is gzip-compressed, not CSV: decompress it first (gunzip), or pipe it: zcat leads.csv | "
+          "prospect-import [OPTIONS] -");
     CHECK(message(std::string("\xFF\xFE\0\0u\0\0\0", 8)) == "leads.csv is UTF-32 encoded: save it as CSV UTF-8");
     CHECK(message(std::string("\0\0\xFE\xFF\0\0\0u", 8)) == "leads.csv is UTF-32 encoded: save it as CSV UTF-8");
     CHECK(message(std::string("u\0r\0l\0\n\0", 8)).find("leads.csv looks UTF-16 encoded") == 0);

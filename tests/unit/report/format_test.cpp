@@ -75,7 +75,10 @@ TEST_CASE("cells without a comma, quote or line break are copied as they are") {
     CHECK(cell("") == "");
     const std::string url = "https://www.linkedin.com/in/j%C3%B6rg?trk=a;b|c'd";
     CHECK(cell(url) == url);
-    CHECK(cell("J\xC3\xB6rg \xFF\x80 \x01\x7F\tend") == "J\xC3\xB6rg \xFF\x80 \x01\x7F\tend");
+    CHECK(cell("J\xC3\xB6rg \x01\x7F\tend") == "J\xC3\xB6rg \x01\x7F\tend");
+    // The report is always UTF-8: a byte that is not is written as U+FFFD.
+    CHECK(cell("J\xF6rg \xFF\x80,") == "\"J\xEF\xBF\xBDrg \xEF\xBF\xBD\xEF\xBF\xBD,\"");
+    CHECK(cell("=\xC3") == "\"'=\xEF\xBF\xBD\"");
     CHECK(cell(std::string_view("a\0b", 3)) == std::string("a\0b", 3));
 }
 
