@@ -43,6 +43,11 @@ struct raw_options {
     std::vector<std::string> columns;
     std::string delimiter;
     std::string encoding;
+    std::string endpoint = "single";
+    int batch_size = 100;
+    bool delete_if_inactive = false;
+    std::string shared_limit;
+    std::string limit_name;
     bool quiet = false, verbose = false;
 };
 
@@ -187,11 +192,18 @@ config make_config(const raw_options& raw) {
     cfg.dry_run = raw.dry_run;
     cfg.sandbox = raw.sandbox;
 
-    // A report for standard input goes to standard output unless --report says otherwise.
-    cfg.report_path = !raw.report.empty() ? raw.report : raw.input == "-" ? "-" : raw.input + ".report.csv";
     auto fmt_value = report::format_from_string(raw.report_format);
     if (!fmt_value) throw usage_error(fmt::format("--report-format '{}' must be csv or jsonl", raw.report_format));
     cfg.report_format = *fmt_value;
+    // A report for standard input goes to standard output unless --report
+    // says otherwise. Dry runs and rehearsals have reports of their own, so
+    // that they never replace the report of a real import of the same file.
+    const char* kind = raw.dry_run ? ".dry-run" : raw.sandbox ? ".sandbox" : "";
+    const char* ext = cfg.report_format == report::format::jsonl ? ".report.jsonl" : ".report.csv";
+    // A pipe or FIFO (/dev/stdin, <(...)) is read like '-', and reported likewise.
+    struct stat input {};
+    const bool stream = raw.input == "-" || (::stat(raw.input.c_str(), &input) == 0 && !S_ISREG(input.st_mode));
+    cfg.report_path = !raw.report.empty() ? raw.report : stream ? "-" : raw.input + kind + ext;
     // The embedded sandbox lives and dies with the process: nothing to resume.
     if (raw.sandbox || raw.dry_run)
         cfg.journal_path.clear();
@@ -212,7 +224,20 @@ config make_config(const raw_options& raw) {
     if (raw.max_retries < 0 || raw.max_retries > 100)
         throw usage_error(fmt::format("--max-retries {} must be between 0 and 100", raw.max_retries));
     if (!(raw.timeout > 0) || raw.timeout > 3600)
-        throw usage_error(fmt::format("--timeout {} must be between 0 and 3600 seconds", raw.timeout));
+        throw usage_error(fmt::format("--timeout {} must be more than 0 and at most 3600 seconds", raw.timeout));
+    if (raw.endpoint != "single" && raw.endpoint != "bulk")
+        throw usage_error(fmt::format("--endpoint '{}' must be single or bulk", raw.endpoint));
+    if (raw.batch_size < 1 || raw.batch_size > 1000)
+        throw usage_error(fmt::format("--batch-size {} must be between 1 and 1000", raw.batch_size));
+    if (raw.endpoint != "bulk" && (raw.batch_size != 100 || raw.delete_if_inactive))
+        throw usage_error("--batch-size and --delete-if-inactive go with --endpoint bulk");
+    if (!raw.limit_name.empty() && raw.shared_limit.empty())
+        throw usage_error("--limit-name goes with --shared-limit");
+    cfg.endpoint = raw.endpoint == "bulk" ? endpoint_kind::bulk : endpoint_kind::single;
+    cfg.batch_size = raw.batch_size;
+    cfg.delete_if_inactive = raw.delete_if_inactive;
+    cfg.shared_limit = raw.shared_limit;
+    cfg.limit_name = raw.limit_name;
     if (!(raw.max_throttle_wait >= 0) || raw.max_throttle_wait > 7 * 86400)
         throw usage_error(fmt::format("--max-throttle-wait {} must be between 0 and 604800 seconds",
                                       raw.max_throttle_wait));
@@ -282,6 +307,19 @@ parse_result parse_command_line(int argc, const char* const* argv) {
     cli.add_option("--encoding", raw.encoding, "utf-8, utf-16, windows-1252 or latin1 [utf-8; utf-16 by its BOM]")
         ->type_name("E");
     cli.add_option("--delimiter", raw.delimiter, "field delimiter [detected among , ; tab]")->type_name("C");
+    cli.add_option("--endpoint", raw.endpoint,
+                   "single: one request a row (v1); bulk: many URLs a request (v2 add-users-to-list) [single]")
+        ->type_name("KIND");
+    cli.add_option("--batch-size", raw.batch_size, "with --endpoint bulk: URLs a request, 1 to 1000 [100]")
+        ->type_name("N");
+    cli.add_flag("--delete-if-inactive", raw.delete_if_inactive,
+                 "with --endpoint bulk: the API later removes prospects with no recent LinkedIn post");
+    cli.add_option("--shared-limit", raw.shared_limit,
+                   "share --rate with every importer on this Redis (redis://HOST:PORT[/DB] or unix:///PATH)")
+        ->type_name("URL");
+    cli.add_option("--limit-name", raw.limit_name,
+                   "with --shared-limit: which shared limit to join [derived from the base URL and the key]")
+        ->type_name("NAME");
     auto* quiet = cli.add_flag("--quiet,-q", raw.quiet, "only errors and the summary on standard error");
     cli.add_flag("--verbose,-v", raw.verbose, "more detail on standard error")->excludes(quiet);
 

@@ -179,6 +179,7 @@ int import_rows(const config& cfg, const clock::time_point started, const log& o
     as_usage_error([&] { net::check_api_key(api_key); });
     auto tls = make_tls(cfg, sandbox.get());
     row_source source(cfg);
+    for (const auto& line : source.column_lines()) out.info("{}", line);
     auto journal = open_journal(cfg, base_url);
     if (journal && !journal->earlier().empty())
         out.info("resuming: {} rows already final in {}", journal->earlier().size(), journal->path());
@@ -192,7 +193,7 @@ int import_rows(const config& cfg, const clock::time_point started, const log& o
                           io, {cfg.shared_limit, cfg.limit_name, base_url, api_key, cfg.rate, cfg.burst}, out);
     pipeline pipe(io, {cfg, api_key, url, connection_senders(io.get_executor(), tls, url), *pace, source, report, out,
                        recorder ? &*recorder : nullptr, journal ? &journal->earlier() : nullptr,
-                       cfg.input_path == "-" ? 0 : regular_file_size(cfg.input_path)});
+                       source.reader().input_size().value_or(0)});
     signal_handler signals(io, pipe, cfg, out);
 
     // Background chores that end with the run: group commit and progress.
@@ -250,6 +251,7 @@ int import_rows(const config& cfg, const clock::time_point started, const log& o
         run.fail(exit_write_failed, e.what());
     }
 
+    if (auto warning = source.encoding_warning(); !warning.empty()) out.error("{}", warning);
     if (auto f = pipe.failure()) out.error("aborted: {}", f->message);
     else if (pipe.stopped().status == exit_refused) out.error("aborted: {}", pipe.stopped().message);
     if (run.late_failure) out.error("{}", run.late_failure->message);

@@ -9,7 +9,6 @@
 #include <cstdlib>
 #include <fmt/format.h>
 #include <sys/ioctl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
@@ -290,14 +289,6 @@ progress_params progress_params_for_stderr(bool quiet) {
     winsize ws{};
     if (p.tty && ::ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) p.width = ws.ws_col;
     return p;
-}
-
-std::uint64_t regular_file_size(const std::string& path) {
-    struct stat st{};
-    // Standard input redirected from a file ("- < leads.csv") has a size too.
-    int rc = path == "-" ? ::fstat(STDIN_FILENO, &st) : ::stat(path.c_str(), &st);
-    if (rc != 0 || !S_ISREG(st.st_mode)) return 0;
-    return static_cast<std::uint64_t>(st.st_size);
 }
 
 void write_stderr(std::string_view bytes) {

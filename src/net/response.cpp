@@ -16,6 +16,17 @@ namespace {
 
 bool is_space_or_control(unsigned char c) { return c <= 0x20 || c == 0x7f; }
 
+// Unicode's bidirectional controls (U+061C, U+200E-200F, U+202A-202E,
+// U+2066-2069): a server's message must not reorder what a spreadsheet or a
+// terminal shows around it.
+bool is_bidi_control(std::string_view seq) noexcept {
+    auto b = [&](std::size_t i) { return static_cast<unsigned char>(seq[i]); };
+    if (seq.size() == 2) return b(0) == 0xd8 && b(1) == 0x9c;
+    if (seq.size() != 3 || b(0) != 0xe2) return false;
+    if (b(1) == 0x80) return b(2) == 0x8e || b(2) == 0x8f || (b(2) >= 0xaa && b(2) <= 0xae);
+    return b(1) == 0x81 && b(2) >= 0xa6 && b(2) <= 0xa9;
+}
+
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 std::size_t find_nocase(std::string_view hay, std::string_view needle, std::size_t from = 0) {
@@ -65,9 +76,10 @@ void append_sanitized(std::string& out, std::string_view s, std::size_t limit) {
             continue;
         }
         std::size_t n = c < 0x80 ? 1 : text::utf8_sequence_length(s.substr(i));
-        if (n == 2 && c == 0xc2 && static_cast<unsigned char>(s[i + 1]) < 0xa0) {  // a C1 control
+        if ((n == 2 && c == 0xc2 && static_cast<unsigned char>(s[i + 1]) < 0xa0) ||  // a C1 control
+            (n > 1 && is_bidi_control(s.substr(i, n)))) {
             pending_space = out.size() > start;
-            i += 2;
+            i += n;
             continue;
         }
         std::string_view piece = n == 0 ? replacement : s.substr(i, n);

@@ -141,9 +141,6 @@ bool color_allowed(const char* no_color, const char* term);
 // NO_COLOR and TERM from the environment.
 progress_params progress_params_for_stderr(bool quiet);
 
-// The input's size if `path` is a regular file, else 0 ('-', pipes, FIFOs).
-std::uint64_t regular_file_size(const std::string& path);
-
 // Writes all of `bytes` to standard error in one write(2) where it can.
 void write_stderr(std::string_view bytes);
 

@@ -133,6 +133,14 @@ TEST_CASE("C1 control characters become a space like C0 ones, other characters a
     CHECK(sanitized("\xC3\xA9t\xC3\xA9") == "\xC3\xA9t\xC3\xA9");
 }
 
+TEST_CASE("issue 11: bidirectional controls from the API become a space, other characters stay") {
+    CHECK(sanitized("gro\xE2\x80\xAEtxt.exe") == "gro txt.exe");   // U+202E right-to-left override
+    CHECK(sanitized("a\xE2\x81\xA6" "b\xE2\x81\xA9") == "a b");  // U+2066 .. U+2069 isolates
+    CHECK(sanitized("a\xE2\x80\x8F" "b\xD8\x9C" "c") == "a b c");  // U+200F, U+061C marks
+    CHECK(sanitized("\xE2\x80\x94") == "\xE2\x80\x94");            // an em dash is not a control
+    CHECK(sanitized("\xE2\x80\xA9" "x") == "\xE2\x80\xA9" "x");      // U+2029 stays (a separator, not bidi)
+}
+
 TEST_CASE("a message from the API is capped, whatever its length") {
     auto long_message = parsed(R"({"status":"error","message":")" + std::string(5000, 'm') + R"("})");
     CHECK(long_message.message.size() <= max_message_bytes);
