@@ -1,0 +1,51 @@
+// The set under the deduper: 64-bit key hashes, each with the number of the
+// row that first had it. 12 bytes a slot in 64 segments that each grow by an
+// eighth when 7/8 full, so a distinct key costs 12 to 15.5 bytes once past
+// the first few thousand, and growing copies one segment, never the table.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace prospect::lead {
+
+class first_row_table {
+public:
+    // The row recorded for `hash`, or nullopt after recording `row` for it.
+    // Hash 0 is taken as 1 (0 marks an empty slot).
+    std::optional<std::uint32_t> find_or_add(std::uint64_t hash, std::uint32_t row);
+
+    // Distinct hashes recorded.
+    std::size_t size() const noexcept { return size_; }
+
+    // Bytes the slots take (capacity x 12), what a key costs apart from the
+    // 64 segment headers; during a segment's growth its old slots are held
+    // too, at most 1/64 more.
+    std::size_t slot_bytes() const noexcept { return capacity_ * sizeof(slot); }
+
+    static constexpr std::size_t segment_count = 64;
+
+private:
+    struct slot {
+        std::uint32_t hash_lo;
+        std::uint32_t hash_hi;
+        std::uint32_t row;
+    };
+    static_assert(sizeof(slot) == 12);
+
+    struct segment {
+        std::vector<slot> slots;  // linear probing from the home slot, wrapping
+        std::size_t size = 0;
+    };
+
+    void grow(segment& s);
+
+    std::array<segment, segment_count> segments_;
+    std::size_t size_ = 0;
+    std::size_t capacity_ = 0;  // slots in all segments
+};
+
+}  // namespace prospect::lead

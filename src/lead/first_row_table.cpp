@@ -1,0 +1,54 @@
+// The top 6 bits of a hash pick its segment; the next 32 pick its home slot
+// by multiplying into the segment's capacity (no power-of-two sizes, so a
+// segment can grow by an eighth), and it is probed linearly from there.
+#include "prospect/lead/first_row_table.hpp"
+
+namespace prospect::lead {
+
+namespace {
+
+constexpr unsigned segment_bits = 6;
+static_assert(first_row_table::segment_count == 1u << segment_bits);
+constexpr std::size_t first_capacity = 64;
+
+std::size_t home(std::uint64_t hash, std::size_t capacity) noexcept {
+    const std::uint64_t below_segment = (hash << segment_bits) >> 32;
+    return static_cast<std::size_t>((below_segment * capacity) >> 32);
+}
+
+}  // namespace
+
+void first_row_table::grow(segment& s) {
+    const std::size_t old_capacity = s.slots.size();
+    const std::size_t capacity = old_capacity == 0 ? first_capacity : old_capacity + old_capacity / 8;
+    std::vector<slot> bigger(capacity, slot{});
+    for (const slot& x : s.slots) {
+        if (x.hash_lo == 0 && x.hash_hi == 0) continue;
+        std::size_t i = home((std::uint64_t{x.hash_hi} << 32) | x.hash_lo, capacity);
+        while (bigger[i].hash_lo != 0 || bigger[i].hash_hi != 0) i = i + 1 == capacity ? 0 : i + 1;
+        bigger[i] = x;
+    }
+    s.slots.swap(bigger);
+    capacity_ += capacity - old_capacity;
+}
+
+std::optional<std::uint32_t> first_row_table::find_or_add(std::uint64_t hash, std::uint32_t row) {
+    if (hash == 0) hash = 1;
+    segment& s = segments_[hash >> (64 - segment_bits)];
+    if ((s.size + 1) * 8 > s.slots.size() * 7) grow(s);
+    const std::size_t capacity = s.slots.size();
+    const auto lo = static_cast<std::uint32_t>(hash);
+    const auto hi = static_cast<std::uint32_t>(hash >> 32);
+    for (std::size_t i = home(hash, capacity);; i = i + 1 == capacity ? 0 : i + 1) {
+        slot& x = s.slots[i];
+        if (x.hash_lo == lo && x.hash_hi == hi) return x.row;
+        if (x.hash_lo == 0 && x.hash_hi == 0) {
+            x = {lo, hi, row};
+            ++s.size;
+            ++size_;
+            return std::nullopt;
+        }
+    }
+}
+
+}  // namespace prospect::lead
