@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cerrno>
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -175,6 +176,47 @@ std::string read_api_key(const std::string& key_file, bool strict, const log& ou
     return key;
 }
 
+// Edits (insert, delete, replace) that turn `a` into `b`.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+// "; did you mean --rate?" for the first unknown long option within two
+// edits of a real one (a typo), or nothing.
+std::string did_you_mean(const CLI::App& cli, int argc, const char* const* argv) {
+    for (int i = 1; i < argc; ++i) {
+        std::string_view arg = argv[i];
+        if (arg.size() < 3 || arg.substr(0, 2) != "--") continue;
+        arg = arg.substr(0, arg.find('='));
+        std::string best;
+        std::size_t best_distance = 3;
+        bool known = false;
+        for (const CLI::Option* o : cli.get_options()) {
+            for (const auto& name : o->get_lnames()) {
+                const auto candidate = "--" + name;
+                if (candidate == arg) known = true;
+                if (auto d = edit_distance(arg, candidate); d < best_distance) {
+                    best_distance = d;
+                    best = candidate;
+                }
+            }
+        }
+        if (!known && !best.empty()) return fmt::format("; did you mean {}?", best);
+    }
+    return {};
+}
+
 config make_config(const raw_options& raw) {
     config cfg;
     cfg.input_path = raw.input;
@@ -330,7 +372,7 @@ parse_result parse_command_line(int argc, const char* const* argv) {
     } catch (const CLI::CallForVersion& e) {
         return {std::nullopt, cli.exit(e)};
     } catch (const CLI::ParseError& e) {
-        throw usage_error(std::string(e.what()) + " (see prospect-import --help)");
+        throw usage_error(std::string(e.what()) + did_you_mean(cli, argc, argv) + " (see prospect-import --help)");
     }
     return {make_config(raw), 0};
 }

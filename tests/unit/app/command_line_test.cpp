@@ -126,3 +126,18 @@ TEST_CASE("--api-key-file wins over the environment, its trailing newline is not
     auto cfg = parse_config({"--api-key-file", path, "x.csv"});
     CHECK(cfg.api_key == "from-file");
 }
+
+TEST_CASE("issue 14: an unknown option close to a real one is named") {
+    CHECK(contains(usage_message({"--rat", "5", "x.csv"}), "did you mean --rate?"));
+    CHECK(contains(usage_message({"--max-retry", "3", "x.csv"}), "did you mean --max-retries?"));
+    CHECK_FALSE(contains(usage_message({"--completely-else", "x.csv"}), "did you mean"));
+}
+
+TEST_CASE("issue 11: dry runs and rehearsals have reports of their own") {
+    CHECK(parse_config({"--dry-run", "--campaign", campaign, "--list", list, "leads.csv"}).report_path ==
+          "leads.csv.dry-run.report.csv");
+    CHECK(parse_config({"--sandbox", "--campaign", campaign, "--list", list, "leads.csv"}).report_path ==
+          "leads.csv.sandbox.report.csv");
+    CHECK(parse_config({"--sandbox", "--report-format", "jsonl", "--campaign", campaign, "--list", list, "leads.csv"})
+              .report_path == "leads.csv.sandbox.report.jsonl");
+}
