@@ -1,4 +1,4 @@
-#include "prospect/policy/adaptive_rate.hpp"
+#include "adaptive_rate.hpp"
 
 #include <doctest/doctest.h>
 

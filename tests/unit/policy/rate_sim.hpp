@@ -6,7 +6,7 @@
 // from the pool, so it changes nothing here.
 #pragma once
 
-#include "prospect/policy/adaptive_rate.hpp"
+#include "adaptive_rate.hpp"
 #include "prospect/policy/rate_controller.hpp"
 #include "prospect/policy/token_bucket.hpp"
 

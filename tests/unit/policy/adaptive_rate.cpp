@@ -1,6 +1,6 @@
 // The pool's rate: AWS-adaptive-style decrease on 429, CUBIC-shaped regrowth capped
 // at --rate, a measured send rate so that cuts bite, and Retry-After pauses.
-#include "prospect/policy/adaptive_rate.hpp"
+#include "adaptive_rate.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,7 +1,7 @@
-// The pool's effective request rate: one token bucket shared by every
-// connection, lowered when the server answers 429 and regrown toward --rate
-// (never above it), plus a pool-wide pause when the server names one in
-// Retry-After. Time is a parameter; the I/O driver owns the clock.
+// The pool's rate policy before policy::rate_controller (AWS adaptive mode:
+// a 0.7x cut on each 429, CUBIC-shaped regrowth, a pool pause on every
+// Retry-After), kept only as the baseline the rate simulations measure the
+// controller against (docs/rate_control.md). The importer no longer uses it.
 #pragma once
 
 #include "prospect/policy/token_bucket.hpp"
