@@ -6,3 +6,5 @@ if(TARGET prospect_net AND TARGET prospect_sandbox_lib)
     ${CMAKE_CURRENT_LIST_DIR}/net_hostile_test.cpp
     LIBS prospect_net prospect_sandbox_lib)
 endif()
+# The importer against hostile-server (its own file, included from here).
+include(${CMAKE_CURRENT_LIST_DIR}/hostile.cmake)

@@ -215,7 +215,7 @@ TEST_CASE("a TLS handshake that never completes is handshake_failed: no request 
             auto closing = co_await tls.accept_tcp();
             closing.close();  // accepts, then closes during the handshake
             char byte = 0;  // holds the silent connection open until the client has given up on it
-            auto [ec, n] = co_await silent.async_read_some(asio::buffer(&byte, 1), use_tuple);
+            co_await silent.async_read_some(asio::buffer(&byte, 1), use_tuple);
         },
         prospect::test::rethrow);
     std::vector<post_result> results;
