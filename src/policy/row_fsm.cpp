@@ -68,6 +68,10 @@ row_fsm::clock::duration row_fsm::retry_after_floor(const attempt_result& result
 }
 
 row_action row_fsm::on_result(const attempt_result& result, clock::time_point now) {
+    // A failed connect or handshake sent no request: no attempt is counted.
+    if (result.kind == attempt_kind::connect_failed || result.kind == attempt_kind::tls_failed ||
+        result.kind == attempt_kind::tls_verify_failed)
+        --attempts_;
     last_kind_ = result.kind;
     if (result.kind == attempt_kind::response) last_status_ = result.status;
 
@@ -78,9 +82,8 @@ row_action row_fsm::on_result(const attempt_result& result, clock::time_point no
     case verdict::reject: return finish(outcome::rejected, row_end::rejected);
     case verdict::fatal:
         if (result.kind == attempt_kind::response) return finish(outcome::failed, row_end::key_refused, true);
-        // The handshake failed: no request left, so none is counted, and
-        // the row is not_sent like the rest (docs/contract.md's outcome table).
-        --attempts_;
+        // The handshake failed: no request left, so the row is not_sent
+        // like the rest (docs/contract.md's outcome table).
         return finish(outcome::not_sent, row_end::certificate_failed, true);
     case verdict::give_up: return finish(outcome::failed, row_end::not_retryable);
     case verdict::throttle:
@@ -125,7 +128,11 @@ std::string row_fsm::describe() const {
     case row_end::none:
     case row_end::added: return {};
     case row_end::rejected: return "rejected by the API (HTTP " + std::to_string(last_status_) + ")";
-    case row_end::retries_exhausted: return "gave up after " + attempts + ": last " + last;
+    case row_end::retries_exhausted:
+        if (attempts_ == 0)
+            return "gave up after " + std::to_string(retries_ + 1) + " tries, none of which reached the API: last " +
+                   last;
+        return "gave up after " + attempts + ": last " + last;
     case row_end::throttled_too_long:
         return "throttled (429) for longer than --max-throttle-wait " +
                std::to_string(whole_seconds(params_.max_throttle_wait)) + " s";

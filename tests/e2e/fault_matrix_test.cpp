@@ -85,7 +85,7 @@ void check_first_run(const sandbox_process& sandbox, const std::string& input) {
 void check_reruns_finish(const sandbox_process& sandbox, const std::string& input, std::vector<std::string> args) {
     for (int run = 0; run < 30 && count_added(input + ".report.csv") < rows; ++run) {
         auto again = import_into(sandbox, args);
-        CHECK((again.status == 0 || again.status == 1));
+        CHECK((again.status == 0 || again.status == 75));  // 75: rows failed, a later run sends them
         REQUIRE(read_report(input + ".report.csv").size() == rows);
     }
     CHECK(count_added(input + ".report.csv") == rows);
@@ -116,7 +116,7 @@ TEST_CASE("every fault combination: every row accounted for, none stored twice, 
 
         auto first = import_into(sandbox, args);
         INFO(first.err);
-        CHECK((first.status == 0 || first.status == 1));
+        CHECK((first.status == 0 || first.status == 75));
         check_first_run(sandbox, input);
         check_reruns_finish(sandbox, input, args);
     }
@@ -144,7 +144,7 @@ TEST_CASE("every fault combination with the sandbox killed and restarted mid-run
         sandbox_process second(options);
         REQUIRE(second.port == first.port);
         int status = importer.wait();
-        CHECK((status == 0 || status == 1));
+        CHECK((status == 0 || status == 75));
         CHECK(stats(second).requests > 0);  // the kill did land mid-run
         check_first_run(second, input);
         if (f.drop_rate == "0" && f.latency_ms == "0") {

@@ -199,6 +199,17 @@ TEST_CASE("a refused key or certificate fails the row and stops the run") {
     row_fsm handshake(with(1), 8);
     const auto h = run_script(handshake, {attempt_result::transport(attempt_kind::tls_failed), http(201)});
     CHECK(h.last.result == outcome::added);
+    CHECK(handshake.attempts() == 1);  // the failed handshake sent no request
+}
+
+TEST_CASE("issue 11: failed connects and handshakes are not attempts: no request left") {
+    row_fsm fsm(with(2), 8);
+    const auto r = run_script(fsm, {attempt_result::transport(attempt_kind::connect_failed),
+                                    attempt_result::transport(attempt_kind::tls_failed),
+                                    attempt_result::transport(attempt_kind::connect_failed)});
+    CHECK(r.last.result == outcome::failed);
+    CHECK(fsm.attempts() == 0);
+    CHECK(fsm.describe() == "gave up after 3 tries, none of which reached the API: last connect failed");
 }
 
 TEST_CASE("an unexpected status fails the row without retry or stopping the run") {
