@@ -4,6 +4,7 @@
 #include "prospect/lead/profile_url.hpp"
 
 #include "prospect/lead/cell.hpp"
+#include "prospect/text/ascii.hpp"
 #include "prospect/text/utf8.hpp"
 
 #include <array>
@@ -11,6 +12,11 @@
 namespace prospect::lead {
 
 namespace {
+
+using text::icontains;
+using text::iends_with;
+using text::iequals;
+using text::istarts_with;
 
 constexpr std::string_view canonical_prefix = "https://www.linkedin.com/in/";
 constexpr std::string_view member_id_prefix = "ACoAA";
@@ -56,25 +62,6 @@ bool has_bad_character(std::string_view s) noexcept {
     unsigned char seen = 0;
     for (char c : s) seen |= byte_classes[static_cast<unsigned char>(c)];
     return (seen & not_in_url) != 0;
-}
-
-char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view lower_b) noexcept {
-    if (a.size() != lower_b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (lower(a[i]) != lower_b[i]) return false;
-    return true;
-}
-
-bool istarts_with(std::string_view s, std::string_view lower_prefix) noexcept {
-    return s.size() >= lower_prefix.size() && iequals(s.substr(0, lower_prefix.size()), lower_prefix);
-}
-
-bool icontains(std::string_view s, std::string_view lower_needle) noexcept {
-    for (std::size_t i = 0; i + lower_needle.size() <= s.size(); ++i)
-        if (iequals(s.substr(i, lower_needle.size()), lower_needle)) return true;
-    return false;
 }
 
 int hex_value(char c) noexcept {
@@ -131,7 +118,7 @@ bool is_host_label(std::string_view label) noexcept {
 
 bool is_linkedin_host(std::string_view host) noexcept {
     constexpr std::string_view apex = "linkedin.com";
-    if (host.size() < apex.size() || !iequals(host.substr(host.size() - apex.size()), apex)) return false;
+    if (!iends_with(host, apex)) return false;
     std::string_view subdomains = host.substr(0, host.size() - apex.size());
     if (subdomains.empty()) return true;
     if (subdomains.back() != '.') return false;  // "evil-linkedin.com"
@@ -239,7 +226,7 @@ void reencode_tail(std::string& out, std::size_t from) {
     for (std::size_t r = from + decoded_size; r-- > from;) {
         auto b = static_cast<unsigned char>(out[r]);
         if (byte_classes[b] & literal) {
-            out[--w] = member_id ? static_cast<char>(b) : lower(static_cast<char>(b));
+            out[--w] = member_id ? static_cast<char>(b) : text::ascii_lower(static_cast<char>(b));
         } else {
             out[--w] = hex[b & 0xF];
             out[--w] = hex[b >> 4];

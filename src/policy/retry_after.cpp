@@ -4,6 +4,8 @@
 // sender that gets the case wrong still means the same instant.
 #include "prospect/policy/retry_after.hpp"
 
+#include "prospect/text/ascii.hpp"
+
 #include <algorithm>
 #include <array>
 
@@ -16,15 +18,6 @@ constexpr std::array<std::string_view, 7> long_days{"Monday", "Tuesday",  "Wedne
                                                     "Friday", "Saturday", "Sunday"};
 constexpr std::array<std::string_view, 12> months{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool same_ignoring_case(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (lower(a[i]) != lower(b[i])) return false;
-    return true;
-}
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -66,7 +59,7 @@ public:
     bool one_of(const std::array<std::string_view, N>& names, std::size_t len, int& index) {
         if (s_.size() < len) return false;
         for (std::size_t i = 0; i < N; ++i)
-            if (names[i].size() == len && same_ignoring_case(s_.substr(0, len), names[i])) {
+            if (names[i].size() == len && text::iequals(s_.substr(0, len), names[i])) {
                 s_.remove_prefix(len);
                 index = static_cast<int>(i);
                 return true;
@@ -83,7 +76,7 @@ public:
     }
 
     bool gmt() {
-        if (s_.size() < 3 || !same_ignoring_case(s_.substr(0, 3), "GMT")) return false;
+        if (s_.size() < 3 || !text::iequals(s_.substr(0, 3), "GMT")) return false;
         s_.remove_prefix(3);
         return true;
     }
