@@ -2,7 +2,6 @@
 // see it (docs/contract.md, "The per-row report").
 #pragma once
 
-#include <optional>
 #include <string_view>
 
 namespace prospect::policy {
@@ -22,12 +21,6 @@ constexpr std::string_view to_string(outcome o) noexcept {
     case outcome::not_sent: return "not_sent";
     }
     return "?";
-}
-
-constexpr std::optional<outcome> outcome_from_string(std::string_view s) noexcept {
-    for (outcome o : all_outcomes)
-        if (to_string(o) == s) return o;
-    return std::nullopt;
 }
 
 // A resumed run never sends a row again whose outcome is final.
