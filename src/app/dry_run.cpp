@@ -29,7 +29,8 @@ int run_dry(const config& cfg) {
                       .campaign_id = r.lead.campaign_id,
                       .prospect_list_id = r.lead.list_id,
                       .outcome = outcome,
-                      .message = r.settled ? std::string_view(r.message) : std::string_view("dry run")});
+                      .message = r.settled ? std::string_view(r.message) : std::string_view("dry run"),
+                      .move_duplicates = move_flag_of(r, outcome)});
         counts.add(outcome);
     }
     report.finish();

@@ -255,10 +255,10 @@ int import_rows(const config& cfg, const clock::time_point started, const log& o
     if (auto f = pipe.failure()) out.error("aborted: {}", f->message);
     else if (pipe.stopped().status == exit_refused) out.error("aborted: {}", pipe.stopped().message);
     if (run.late_failure) out.error("{}", run.late_failure->message);
-    auto resumed = pipe.resumed_rows() ? fmt::format(" ({} final in an earlier run)", pipe.resumed_rows()) : "";
+    auto resumed = pipe.resumed_rows() ? fmt::format(" ({} final in an earlier run)", grouped(pipe.resumed_rows())) : "";
     out.summary("import of {} into {}: {}{}; {} request{} ({} throttled); report: {}", cfg.reader.display_name,
                 cfg.sandbox ? "the sandbox" : base_url, describe(pipe.counts(), false), resumed,
-                pipe.requests_sent(), pipe.requests_sent() == 1 ? "" : "s", pipe.throttled(),
+                grouped(pipe.requests_sent()), pipe.requests_sent() == 1 ? "" : "s", grouped(pipe.throttled()),
                 cfg.report_path == "-" ? "standard output" : cfg.report_path);
     metrics.rows = pipe.counts();
     metrics.requests = pipe.requests();

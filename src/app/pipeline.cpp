@@ -427,7 +427,8 @@ void pipeline::finish(std::uint64_t seq, finished_row r) {
                              .outcome = f.outcome,
                              .http_status = f.http_status,
                              .attempts = f.attempts,
-                             .message = f.message});
+                             .message = f.message,
+                             .move_duplicates = move_flag_of(f.row, f.outcome)});
         } catch (const std::exception& e) {
             report_broken_ = true;
             fail(exit_write_failed, e.what());

@@ -35,17 +35,6 @@ std::string_view color_of(outcome o) {
     return "";
 }
 
-std::string grouped(std::uint64_t n) {
-    std::string digits = fmt::format("{}", n);
-    std::string out;
-    out.reserve(digits.size() + digits.size() / 3);
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-        out.push_back(digits[i]);
-    }
-    return out;
-}
-
 std::string bytes_text(std::uint64_t n) {
     if (n < 1024) return fmt::format("{} B", n);
     static constexpr const char* units[] = {"KiB", "MiB", "GiB", "TiB"};

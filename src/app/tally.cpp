@@ -16,12 +16,23 @@ int finished_exit_status(const tally& t, bool dry_run) {
     return t.count(outcome::added) == t.rows() ? 0 : 1;
 }
 
+std::string grouped(std::uint64_t n) {
+    std::string digits = fmt::format("{}", n);
+    std::string out;
+    out.reserve(digits.size() + digits.size() / 3);
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+        out.push_back(digits[i]);
+    }
+    return out;
+}
+
 std::string describe(const tally& t, bool dry_run) {
-    std::string out = fmt::format("{} row{}", t.rows(), t.rows() == 1 ? "" : "s");
+    std::string out = fmt::format("{} row{}", grouped(t.rows()), t.rows() == 1 ? "" : "s");
     const char* sep = ": ";
     auto item = [&](std::size_t n, std::string_view name) {
         if (n == 0) return;
-        out += fmt::format("{}{} {}", sep, n, name);
+        out += fmt::format("{}{} {}", sep, grouped(n), name);
         sep = ", ";
     };
     if (dry_run) {

@@ -64,7 +64,8 @@ std::optional<format> format_from_string(std::string_view s) noexcept {
 }
 
 std::string_view csv_header() noexcept {
-    return "row,profile_url,normalized_url,campaign_id,prospect_list_id,outcome,http_status,attempts,message\n";
+    return "row,profile_url,normalized_url,campaign_id,prospect_list_id,outcome,http_status,attempts,message,"
+           "move_duplicates\n";
 }
 
 void append_csv_cell(std::string& out, std::string_view cell) {
@@ -108,6 +109,8 @@ void append_csv(std::string& out, const row_result& r) {
     append_number(out, static_cast<std::size_t>(r.attempts));
     out.push_back(',');
     append_csv_cell(out, r.message);
+    out.push_back(',');
+    if (r.move_duplicates) out.append(*r.move_duplicates ? "true" : "false");
     out.push_back('\n');
 }
 
@@ -134,6 +137,8 @@ void append_jsonl(std::string& out, const row_result& r) {
     append_number(out, static_cast<std::size_t>(r.attempts));
     out.append(",\"message\":");
     append_json_string(out, r.message);
+    out.append(",\"move_duplicates\":");
+    out.append(!r.move_duplicates ? "null" : *r.move_duplicates ? "true" : "false");
     out.append("}\n");
 }
 

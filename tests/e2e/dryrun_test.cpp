@@ -80,7 +80,7 @@ TEST_CASE("a clean file exits 0 and the default report path is CSV_FILE.dry-run.
     CHECK(r.status == 0);
     auto report = read_file(input + ".dry-run.report.csv");
     CHECK(contains(report, "2,linkedin.com/in/a,https://www.linkedin.com/in/a," + campaign + "," + list +
-                               ",not_sent,,0,dry run\n"));
+                               ",not_sent,,0,dry run,false\n"));
     CHECK(contains(r.err, "2 rows: 2 valid"));
     CHECK_FALSE(std::filesystem::exists(input + ".dry-run.report.csv.journal"));
 }
@@ -91,8 +91,8 @@ TEST_CASE("standard input in, report on standard output") {
     auto r = dry_run({"--campaign", campaign, "--list", list, "-"}, options);
     CHECK(r.status == 0);
     CHECK(r.out == "row,profile_url,normalized_url,campaign_id,prospect_list_id,outcome,http_status,attempts,"
-                   "message\n2,https://www.linkedin.com/in/x/,https://www.linkedin.com/in/x," +
-                       campaign + "," + list + ",not_sent,,0,dry run\n");
+                   "message,move_duplicates\n2,https://www.linkedin.com/in/x/,https://www.linkedin.com/in/x," +
+                       campaign + "," + list + ",not_sent,,0,dry run,false\n");
 }
 
 TEST_CASE("a header with no rows is a successful run with an empty report") {
@@ -102,7 +102,8 @@ TEST_CASE("a header with no rows is a successful run with an empty report") {
     auto r = dry_run({input});
     CHECK(r.status == 0);
     CHECK(read_file(input + ".dry-run.report.csv") ==
-          "row,profile_url,normalized_url,campaign_id,prospect_list_id,outcome,http_status,attempts,message\n");
+          "row,profile_url,normalized_url,campaign_id,prospect_list_id,outcome,http_status,attempts,message,"
+          "move_duplicates\n");
 }
 
 TEST_CASE("an empty file is a usage error naming the file") {

@@ -23,6 +23,13 @@ struct source_row {
     std::string message;                     // why it is settled
 };
 
+// The move flag a row is (or would be) sent with, for the report; none for
+// an invalid row.
+inline std::optional<bool> move_flag_of(const source_row& r, policy::outcome o) {
+    if (o == policy::outcome::invalid) return std::nullopt;
+    return r.lead.move;
+}
+
 class row_source {
 public:
     // Opens the input and reads its header (looking ahead to choose columns).

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace prospect::app {
@@ -26,7 +27,10 @@ private:
 // report). A header with no rows is a clean run.
 int finished_exit_status(const tally& t, bool dry_run);
 
-// "1000 rows: 990 valid, 7 invalid, 3 duplicate" (dry run) or
+// "12,345": digits grouped in threes, as the summary and the progress line write counts.
+std::string grouped(std::uint64_t n);
+
+// "1,000 rows: 990 valid, 7 invalid, 3 duplicate" (dry run) or
 // "1000 rows: 990 added, 2 rejected, ..." (only outcomes that occurred).
 std::string describe(const tally& t, bool dry_run);
 

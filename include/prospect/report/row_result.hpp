@@ -5,6 +5,7 @@
 #include "prospect/policy/outcome.hpp"
 
 #include <cstddef>
+#include <optional>
 #include <string_view>
 
 namespace prospect::report {
@@ -19,6 +20,9 @@ struct row_result {
     int http_status = 0;               // last HTTP status seen; 0 = none
     int attempts = 0;                  // requests sent for the row
     std::string_view message;
+    // The move flag the row was (or would be) sent with; none for a row that
+    // never got one (invalid).
+    std::optional<bool> move_duplicates;
 };
 
 }  // namespace prospect::report

@@ -48,3 +48,13 @@ TEST_CASE("the summary names only the outcomes that occurred") {
     d.add(outcome::invalid);
     CHECK(describe(d, true) == "2 rows: 1 valid, 1 invalid");
 }
+
+TEST_CASE("issue 14: the summary groups digits as the progress line does") {
+    tally t;
+    for (int i = 0; i < 12345; ++i) t.add(outcome::added);
+    CHECK(describe(t, false) == "12,345 rows: 12,345 added");
+    CHECK(grouped(0) == "0");
+    CHECK(grouped(999) == "999");
+    CHECK(grouped(1000) == "1,000");
+    CHECK(grouped(1234567) == "1,234,567");
+}

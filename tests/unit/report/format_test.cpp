@@ -31,16 +31,22 @@ std::string cell(std::string_view s) {
 }
 }  // namespace
 
-TEST_CASE("the CSV header has the contract's columns in order") {
+TEST_CASE("the CSV header has the contract's columns in order, then move_duplicates") {
     CHECK(csv_header() ==
-          "row,profile_url,normalized_url,campaign_id,prospect_list_id,outcome,http_status,attempts,message\n");
+          "row,profile_url,normalized_url,campaign_id,prospect_list_id,outcome,http_status,attempts,message,"
+          "move_duplicates\n");
 }
 
 TEST_CASE("a CSV record has every field, empty status when there is none") {
     auto r = sample();
     CHECK(csv(r) ==
           "7,linkedin.com/in/Jane,https://www.linkedin.com/in/jane,8d256aa6-9b12-49a7-93ee-bf41634b5b60,"
-          "cf33282b-b171-4d23-ae02-848499d793e4,added,201,1,\n");
+          "cf33282b-b171-4d23-ae02-848499d793e4,added,201,1,,\n");
+    r.move_duplicates = true;
+    CHECK(csv(r).ends_with(",added,201,1,,true\n"));
+    r.move_duplicates = false;
+    CHECK(csv(r).ends_with(",added,201,1,,false\n"));
+    r.move_duplicates.reset();
     r.outcome = outcome::invalid;
     r.http_status = 0;
     r.attempts = 0;
@@ -48,7 +54,7 @@ TEST_CASE("a CSV record has every field, empty status when there is none") {
     r.message = "company page, not a member profile";
     CHECK(csv(r) ==
           "7,linkedin.com/in/Jane,,8d256aa6-9b12-49a7-93ee-bf41634b5b60,"
-          "cf33282b-b171-4d23-ae02-848499d793e4,invalid,,0,\"company page, not a member profile\"\n");
+          "cf33282b-b171-4d23-ae02-848499d793e4,invalid,,0,\"company page, not a member profile\",\n");
 }
 
 TEST_CASE("CSV cells with delimiters, quotes and line breaks are quoted") {
@@ -126,6 +132,11 @@ TEST_CASE("a JSONL record is one JSON object with the same fields") {
     CHECK(v.at("http_status").as_int64() == 201);
     CHECK(v.at("attempts").as_int64() == 1);
     CHECK(v.at("message").as_string() == "line\nbreak \"quoted\"");
+    CHECK(v.at("move_duplicates").is_null());
+    r.move_duplicates = true;
+    out.clear();
+    append_jsonl(out, r);
+    CHECK(boost::json::parse(out).as_object().at("move_duplicates").as_bool());
 }
 
 TEST_CASE("JSONL writes null for a missing status and stays valid on invalid UTF-8") {

@@ -33,14 +33,14 @@ TEST_CASE("a finished report replaces the file whole, an unfinished one leaves n
         CHECK(read_file(path) == "old report\n");  // still the old one until finish()
         w.finish();
     }
-    CHECK(read_file(path) == std::string(csv_header()) + "2,,,,,not_sent,,0,dry run\n");
+    CHECK(read_file(path) == std::string(csv_header()) + "2,,,,,not_sent,,0,dry run,\n");
     CHECK(entries(dir) == 1);
 
     {
         report_writer w(path, format::csv);
         w.write(row_result{});
     }
-    CHECK(read_file(path) == std::string(csv_header()) + "2,,,,,not_sent,,0,dry run\n");
+    CHECK(read_file(path) == std::string(csv_header()) + "2,,,,,not_sent,,0,dry run,\n");
     CHECK(entries(dir) == 1);  // no temporary file left behind
 }
 
