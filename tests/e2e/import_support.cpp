@@ -107,7 +107,7 @@ std::vector<report_row> read_report(const std::string& path) {
     std::vector<report_row> rows;
     for (std::size_t i = 1; i < records.size(); ++i) {
         auto& r = records[i];
-        if (r.size() != 9) throw std::runtime_error(fmt::format("{}: record {} has {} cells", path, i, r.size()));
+        if (r.size() != 10) throw std::runtime_error(fmt::format("{}: record {} has {} cells", path, i, r.size()));
         rows.push_back({std::stoul(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8]});
     }
     return rows;
