@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdexcept>
+#include <thread>
 #include <utility>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -201,6 +202,25 @@ int child::wait() {
     peak_rss_kb_ = reap(pid_, raw);
     reaped_ = true;
     status_ = decode_status(raw);
+    return status_;
+}
+
+std::optional<int> child::wait_for(std::chrono::milliseconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!reaped_) {
+        int raw = 0;
+        rusage usage{};
+        const int r = ::wait4(pid_, &raw, WNOHANG, &usage);
+        if (r == pid_) {
+            reaped_ = true;
+            status_ = decode_status(raw);
+            peak_rss_kb_ = usage.ru_maxrss;
+            break;
+        }
+        if (r < 0 && errno != EINTR) throw std::runtime_error("wait4 failed: " + std::string(std::strerror(errno)));
+        if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
     return status_;
 }
 

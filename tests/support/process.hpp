@@ -3,6 +3,7 @@
 // servers that run beside the test (read their first line, signal, wait).
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +38,9 @@ public:
     void signal(int sig);
     // Waits for the exit; returns the status as run_result::status does.
     int wait();
+    // As wait(), but gives up after `limit` (nullopt: still running), so a
+    // test can tell a hang from an exit without blocking for ever.
+    std::optional<int> wait_for(std::chrono::milliseconds limit);
     // Everything the child wrote on stdout after the lines read so far (reads to EOF).
     std::string read_rest();
     int pid() const { return pid_; }
