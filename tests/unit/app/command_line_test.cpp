@@ -129,7 +129,7 @@ TEST_CASE("--api-key-file wins over the environment, its trailing newline is not
 
 TEST_CASE("issue 14: an unknown option close to a real one is named") {
     CHECK(contains(usage_message({"--rat", "5", "x.csv"}), "did you mean --rate?"));
-    CHECK(contains(usage_message({"--max-retry", "3", "x.csv"}), "did you mean --max-retries?"));
+    CHECK(contains(usage_message({"--connection", "3", "x.csv"}), "did you mean --connections?"));
     CHECK_FALSE(contains(usage_message({"--completely-else", "x.csv"}), "did you mean"));
 }
 
