@@ -13,10 +13,11 @@
 --       live importers, Redis time us, 1 if this call cut the rate.
 --
 -- The hash holds b (balance, tokens; negative while reservations are
--- outstanding), t (time of b, us), r (effective rate at t), ct and cr (time
--- and rate of the last cut for a 429), gs, gc, gp (the second of the grant
--- counts, grants in it, grants in the second before), and one field
--- 'i:<id>' = '<expiry us> <rate> <burst>' per importer.
+-- outstanding), t (time of b, us), r (effective rate at t), c (when the
+-- limit began, us: a Redis restarted empty or a limit expired begins anew),
+-- ct and cr (time and rate of the last cut for a 429), gs, gc, gp (the
+-- second of the grant counts, grants in it, grants in the second before),
+-- and one field 'i:<id>' = '<expiry us> <rate> <burst>' per importer.
 local key = KEYS[1]
 local op, id = ARGV[1], ARGV[2]
 local my_rate, my_burst = tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -77,6 +78,9 @@ if s.t then
   balance = math.min(burst, s.b + dt * math.min(s.r, eff))
 end
 
+-- A hash kept from before c was written counts as older than a second.
+local began = s.c or (s.t and 0 or now)
+
 local sec = math.floor(now / 1000000)
 local gc, gp = s.gc or 0, s.gp or 0
 if s.gs ~= sec then
@@ -100,10 +104,13 @@ if op == 'take' then
 elseif op == 'throttle' then
   if not s.ct or now - s.ct >= holdoff_us then
     -- Cut from what was really taken over the last second when that is
-    -- below the rate: cutting an unused rate would slow nobody.
+    -- below the rate: cutting an unused rate would slow nobody. A limit
+    -- younger than a second has taken over its life only: per second of it.
     local frac = (now % 1000000) / 1000000
     local taken = gp * (1 - frac) + gc
-    local cut_rate = math.max(math.min(min_rate, ceiling), factor * math.min(eff, taken))
+    local life = math.min(1, math.max(0, now - began) / 1000000)
+    local taken_rate = life > 0 and taken / life or eff
+    local cut_rate = math.max(math.min(min_rate, ceiling), factor * math.min(eff, taken_rate))
     s.ct, s.cr = now, cut_rate
     eff = cut_rate
     cut = 1
@@ -111,7 +118,7 @@ elseif op == 'throttle' then
 end
 
 redis.call('HSET', key, 'b', num(balance), 't', num(now), 'r', num(eff),
-           'gs', num(sec), 'gc', num(gc), 'gp', num(gp))
+           'gs', num(sec), 'gc', num(gc), 'gp', num(gp), 'c', num(began))
 if s.ct then redis.call('HSET', key, 'ct', num(s.ct), 'cr', num(s.cr)) end
 -- A limit nobody uses any more disappears on its own.
 redis.call('PEXPIRE', key, math.max(60000, 2 * presence_us / 1000, 2 * regrow_us / 1000))

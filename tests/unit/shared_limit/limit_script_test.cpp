@@ -171,16 +171,21 @@ TEST_CASE("a 429 cuts the shared rate to 0.9 x what was taken over the last seco
         CHECK(cut.cut);
         // What the script counts as taken over the last second: the grants in
         // the current second plus the previous second's, weighted by what of
-        // it lies within the last second.
-        const auto sec = cut.redis_now_us / 1000000;
-        double current = 0, previous = 0;
-        for (auto [t, n] : grants) {
-            if (t / 1000000 == sec) current += static_cast<double>(n);
-            if (t / 1000000 == sec - 1) previous += static_cast<double>(n);
-        }
-        const double frac = static_cast<double>(cut.redis_now_us % 1000000) / 1e6;
-        const double taken = previous * (1 - frac) + current;
-        CHECK(cut.rate == doctest::Approx(std::max(0.5, 0.9 * std::min(100.0, taken))));
+        // it lies within the last second; per second of the limit's life when
+        // that is shorter (here: it began with the first take, a few ms ago).
+        auto taken_per_second = [&](std::int64_t now_us) {
+            const auto sec = now_us / 1000000;
+            double current = 0, previous = 0;
+            for (auto [t, n] : grants) {
+                if (t / 1000000 == sec) current += static_cast<double>(n);
+                if (t / 1000000 == sec - 1) previous += static_cast<double>(n);
+            }
+            const double frac = static_cast<double>(now_us % 1000000) / 1e6;
+            const double life = std::min(1.0, static_cast<double>(now_us - grants.front().first) / 1e6);
+            REQUIRE(life > 0);
+            return (previous * (1 - frac) + current) / life;
+        };
+        CHECK(cut.rate == doctest::Approx(std::max(0.5, 0.9 * std::min(100.0, taken_per_second(cut.redis_now_us)))));
         CHECK(cut.rate < 100);
         CHECK(cut.ceiling == 100);
 
@@ -213,6 +218,9 @@ TEST_CASE("a 429 cuts the shared rate to 0.9 x what was taken over the last seco
         REQUIRE(later.state);
         CHECK(later.state->cut);
         CHECK(later.state->rate < 100);
+        // A limit over a second old: cut from the grants of the last second.
+        CHECK(later.state->rate ==
+              doctest::Approx(std::max(0.5, 0.9 * std::min(100.0, taken_per_second(later.state->redis_now_us)))));
     });
 }
 
