@@ -116,7 +116,10 @@ struct shared_limiter::state : std::enable_shared_from_this<state> {
         const auto share = fallback_share(std::min(params.rate, shared_rate), shared_burst, live_importers);
         const auto now = clock::now();
         local.emplace(share.rate, share.burst, now);
-        local->hold_until(now, 0);  // what this importer holds already is its burst
+        // What this importer holds already is its burst. The others may still
+        // hold grants due up to a lease an importer ahead (the script lets the
+        // balance go that low): the local share begins after them.
+        local->hold_until(now + params.lease * live_importers, 0);
         say("shared limit: lost Redis at " + params.url + " (" + why + "); going on alone at " + per_second(share.rate) +
             " (the shared " + per_second(std::min(params.rate, shared_rate)) + " over " + std::to_string(live_importers) +
             " importer" + (live_importers == 1 ? "" : "s") + ") until it is back");
