@@ -253,7 +253,8 @@ int import_rows(const config& cfg, const clock::time_point started, const log& o
 
     if (auto warning = source.encoding_warning(); !warning.empty()) out.error("{}", warning);
     if (auto f = pipe.failure()) out.error("aborted: {}", f->message);
-    else if (pipe.stopped().status == exit_refused || pipe.stopped().status == exit_endpoint_missing)
+    else if (pipe.stopped().status == exit_refused || pipe.stopped().status == exit_endpoint_missing ||
+             pipe.stopped().status == exit_transient)  // the plan's URL limit (bulk)
         out.error("aborted: {}", pipe.stopped().message);
     if (run.late_failure) out.error("{}", run.late_failure->message);
     auto resumed = pipe.resumed_rows() ? fmt::format(" ({} final in an earlier run)", grouped(pipe.resumed_rows())) : "";
