@@ -77,10 +77,13 @@ The report (CSV_FILE.report.csv by default) has one record per data row:
   row,profile_url,normalized_url,campaign_id,prospect_list_id,outcome,http_status,attempts,message
   outcome: added, rejected, invalid, duplicate, failed, not_sent
 
-Exit status:
-  0 every row added (dry run: every row valid)   1 some rows not added
-  2 usage or configuration error, nothing sent   3 API key refused or certificate not trusted
-  4 another run holds the journal's lock         130/143 interrupted by SIGINT/SIGTERM
+Exit status (the most severe applies: 70, 74, 3, 69, 130/143, 75, 1, 0):
+  0  every row added (dry run: every row valid)  1  finished; a person reads the report
+  2  usage or configuration error, nothing sent  3  API key refused or certificate not trusted
+  4  another run holds the journal's or report's lock
+  69 the endpoint is not there: check --base-url 70 internal error; a re-run resumes
+  74 a local write failed (disk full, ...)       75 rows failed or not sent for now; retry later
+  130/143 interrupted by SIGINT/SIGTERM
 
 The API key comes from --api-key-file or the EXTROVERT_API_KEY environment
 variable, never from the command line.)";

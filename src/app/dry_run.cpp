@@ -7,13 +7,15 @@
 #include "prospect/app/log.hpp"
 #include "prospect/app/output_paths.hpp"
 #include "prospect/app/row_source.hpp"
+#include "prospect/app/run_metrics.hpp"
 #include "prospect/app/tally.hpp"
 #include "prospect/report/report_writer.hpp"
 
 namespace prospect::app {
 
-int run_dry(const config& cfg) {
-    log out(cfg.verbosity);
+namespace {
+
+int dry_rows(const config& cfg, const log& out, run_metrics& metrics) {
     refuse_outputs_naming_input(cfg);
     auto report_lock = lock_output(cfg.report_path);
     row_source source(cfg);
@@ -37,7 +39,15 @@ int run_dry(const config& cfg) {
     if (auto warning = source.encoding_warning(); !warning.empty()) out.error("{}", warning);
     out.summary("dry run of {}: {}; nothing sent; report: {}", cfg.reader.display_name, describe(counts, true),
                 cfg.report_path == "-" ? "standard output" : cfg.report_path);
+    metrics.rows = counts;
     return finished_exit_status(counts, true);
+}
+
+}  // namespace
+
+int run_dry(const config& cfg) {
+    log out(cfg.verbosity);
+    return with_metrics(cfg, out, [&](run_metrics& metrics) { return dry_rows(cfg, out, metrics); });
 }
 
 }  // namespace prospect::app

@@ -9,6 +9,7 @@
 #include "prospect/app/exit_status.hpp"
 #include "prospect/app/output_paths.hpp"
 #include "prospect/app/pipeline.hpp"
+#include "prospect/app/run_metrics.hpp"
 #include "prospect/journal/journal_file.hpp"
 #include "prospect/journal/run_lock.hpp"
 #include "prospect/net/tls_context.hpp"
@@ -106,11 +107,6 @@ exit_status exit_status_of(const pipeline& p, const run_state& run) {
     auto late = run.late_failure ? run.late_failure->status : exit_ok;
     auto finished = static_cast<exit_status>(finished_exit_status(p.counts(), false));
     return most_severe({stopped, failed, late, finished});
-}
-
-void write_metrics(const config& cfg, const log& out, const run_metrics& m) {
-    if (cfg.metrics_file.empty()) return;
-    if (auto error = write_metrics_file(cfg.metrics_file, m)) out.error("{}", *error);
 }
 
 // The first SIGINT/SIGTERM stops the run gracefully; a second one abandons
@@ -274,23 +270,7 @@ int run_import(const config& cfg) {
     const auto started = clock::now();
     forbid_core_dumps();
     log out(cfg.verbosity);
-    run_metrics metrics;
-    metrics.input = cfg.reader.display_name;
-    auto write_at_exit = [&](int status) {
-        metrics.duration = clock::now() - started;
-        metrics.exit_status = status;
-        metrics.finished_at = std::chrono::system_clock::now();
-        write_metrics(cfg, out, metrics);
-    };
-    int status;
-    try {
-        status = import_rows(cfg, started, out, metrics);
-    } catch (...) {
-        write_at_exit(verdict_for(std::current_exception()).status);
-        throw;
-    }
-    write_at_exit(status);
-    return status;
+    return with_metrics(cfg, out, [&](run_metrics& metrics) { return import_rows(cfg, started, out, metrics); });
 }
 
 }  // namespace prospect::app

@@ -17,14 +17,16 @@ public:
     local_limiter(boost::asio::any_io_executor executor, const local_limiter_params& params, const log& out)
         : rate_(to_policy(params), clock::now()), timed_(std::move(executor)), out_(out) {}
 
-    boost::asio::awaitable<bool> acquire() override {
+    boost::asio::awaitable<bool> acquire(clock::time_point give_up_at) override {
         // Ask again after each wait: a 429 or a pause may have moved the
         // time a token comes while this waiter slept.
         for (;;) {
             if (closed_) co_return false;
-            const auto wait = rate_.try_acquire(clock::now());
+            const auto now = clock::now();
+            const auto wait = rate_.try_acquire(now);
             if (wait <= clock::duration::zero()) co_return true;
-            if (!co_await timed_.sleep_for(wait)) co_return false;
+            if (now >= give_up_at) co_return false;
+            if (!co_await timed_.sleep_for(std::min(wait, give_up_at - now))) co_return false;
         }
     }
 

@@ -132,8 +132,9 @@ std::string format_metrics(const run_metrics& m, std::optional<double> previous_
     e.sample("prospect_import_duration_seconds", "", "", seconds_text(m.duration.count()));
 
     e.metric("prospect_import_exit_status",
-             "Exit status of the last run: 0 all added, 1 some rows not added, 2 usage, 3 key or certificate "
-             "refused, 4 another run held the lock, 130/143 interrupted.");
+             "Exit status of the last run: 0 all added, 1 some rows for a person, 2 usage, 3 key or certificate "
+             "refused, 4 another run held a lock, 69 endpoint missing, 70 internal error, 74 local write failed, "
+             "75 rows left for a later run, 130/143 interrupted.");
     e.sample("prospect_import_exit_status", "", "", fmt::format("{}", m.exit_status));
 
     const double ended = unix_seconds(m.finished_at);

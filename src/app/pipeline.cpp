@@ -259,7 +259,10 @@ bool pipeline::pool_throttled_too_long(clock::time_point now) const {
 asio::awaitable<bool> pipeline::take_turn() {
     for (;;) {
         if (stop_.status != exit_ok || pool_throttled_too_long(clock::now())) co_return false;
-        const bool granted = co_await p_.pace.acquire();
+        // A row waits for its token no longer than the pool's throttle bound.
+        const auto give_up_at = throttled_since_ ? *throttled_since_ + row_params_.max_throttle_wait
+                                                 : clock::time_point::max();
+        const bool granted = co_await p_.pace.acquire(give_up_at);
         if (granted) co_return true;
     }
 }

@@ -20,7 +20,9 @@ class redis_limiter final : public limiter {
 public:
     explicit redis_limiter(std::unique_ptr<shared_limit::shared_limiter> shared) : shared_(std::move(shared)) {}
 
-    boost::asio::awaitable<bool> acquire() override { return shared_->acquire(); }
+    // The shared bucket has no deadline: a row waits for its token, and the
+    // pool's throttle bound is checked again when it comes.
+    boost::asio::awaitable<bool> acquire(clock::time_point) override { return shared_->acquire(); }
     void on_answer(clock::time_point, int status, std::optional<clock::duration>, clock::time_point) override {
         if (status == 429) shared_->on_throttled();
     }

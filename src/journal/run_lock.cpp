@@ -40,9 +40,9 @@ std::optional<lock_holder> parse_lock_holder(std::string_view text) {
 
 std::string lock_held_message(std::string_view journal_path, const std::optional<lock_holder>& holder) {
     if (!holder)
-        return fmt::format("another prospect-import run holds the journal lock on {} (it is just starting)",
+        return fmt::format("another prospect-import run holds the lock on {} (it is just starting)",
                            journal_path);
-    return fmt::format("another prospect-import run (PID {}, started {}) holds the journal lock on {}", holder->pid,
+    return fmt::format("another prospect-import run (PID {}, started {}) holds the lock on {}", holder->pid,
                        holder->started, journal_path);
 }
 

@@ -21,8 +21,9 @@ public:
     using clock = std::chrono::steady_clock;
     virtual ~limiter() = default;
 
-    // Waits until one request may go; false once close() was called (a stop).
-    virtual boost::asio::awaitable<bool> acquire() = 0;
+    // Waits until one request may go; false once close() was called (a
+    // stop), or when no token comes before `give_up_at` (nothing is taken).
+    virtual boost::asio::awaitable<bool> acquire(clock::time_point give_up_at) = 0;
     // The answer to a request that was sent at `sent_at`: its HTTP status, or
     // 0 when none came (a transport failure), and its Retry-After.
     virtual void on_answer(clock::time_point now, int status, std::optional<clock::duration> retry_after,

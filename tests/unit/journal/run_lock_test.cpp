@@ -42,8 +42,8 @@ TEST_CASE("holder text round-trips and incomplete text names no holder") {
     CHECK_FALSE(parse_lock_holder("pid x\nstarted 2026-11-27T10:00:00Z\n"));
     CHECK(iso8601_utc(t0) == "2026-11-27T10:00:00Z");
     CHECK(lock_held_message("/j", h) ==
-          "another prospect-import run (PID 1234, started 2026-11-27T10:00:00Z) holds the journal lock on /j");
-    CHECK(lock_held_message("/j", std::nullopt).find("holds the journal lock on /j") != std::string::npos);
+          "another prospect-import run (PID 1234, started 2026-11-27T10:00:00Z) holds the lock on /j");
+    CHECK(lock_held_message("/j", std::nullopt).find("holds the lock on /j") != std::string::npos);
 }
 
 TEST_CASE("a second lock on the same journal fails at once, naming the holder, and is released on close") {
@@ -53,7 +53,7 @@ TEST_CASE("a second lock on the same journal fails at once, naming the holder, a
         run_lock first(journal, t0);
         CHECK(first.lock_path() == journal + ".lock");
         CHECK(held_message(journal) == "another prospect-import run (PID " + std::to_string(::getpid()) +
-                                           ", started 2026-11-27T10:00:00Z) holds the journal lock on " + journal);
+                                           ", started 2026-11-27T10:00:00Z) holds the lock on " + journal);
     }
     run_lock again(journal, t0 + hours{1});
     CHECK(prospect::test::read_file(journal + ".lock").find("started 2026-11-27T11:00:00Z") != std::string::npos);
