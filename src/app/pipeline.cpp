@@ -367,7 +367,7 @@ progress_snapshot pipeline::snapshot(clock::time_point now) const {
     s.rows_read = rows_read_;
     s.settled_early = settled_early_;
     s.reading_done = reading_done_;
-    s.bytes_read = p_.source.reader().bytes_read();
+    s.bytes_read = p_.source.reader().bytes_consumed();
     s.input_size = p_.input_size;
     s.throttle_pause = std::max(clock::duration::zero(), p_.pace.paused_until() - now);
     s.effective_rate = p_.pace.rate();

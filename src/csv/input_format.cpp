@@ -48,6 +48,11 @@ std::string_view to_string(encoding e) {
 }
 
 std::uint64_t record_reader::bytes_read() const { return source_->consumed(); }
+std::uint64_t record_reader::bytes_consumed() const {
+    const std::uint64_t buffered = end_ - pos_;
+    const std::uint64_t read = bytes_read();
+    return read > buffered ? read - buffered : 0;
+}
 std::optional<std::uint64_t> record_reader::input_size() const { return source_->size(); }
 bool record_reader::input_is_regular_file() const { return source_->regular_file(); }
 

@@ -218,7 +218,7 @@ TEST_CASE("--help reads like a manual with examples, --version names the program
     CHECK(help.status == 0);
     CHECK(contains(help.out, "Examples:"));
     CHECK(contains(help.out, "--dry-run"));
-    CHECK(contains(help.out, "Exit status:"));
+    CHECK(contains(help.out, "Exit status ("));
     CHECK(contains(help.out, "--encoding"));
     CHECK(contains(help.out, "FIELD= ignores"));
     CHECK(contains(help.out, "LinkedIn Contact Profile URL"));

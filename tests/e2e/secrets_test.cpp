@@ -266,7 +266,7 @@ TEST_CASE("bad or unreachable base URLs: the key is in no message") {
                                               {"https://", 2},
                                               {"https://127.0.0.1:99999", 2},
                                               {"not a url", 2},
-                                              {"https://127.0.0.1:" + closed_port, 1}}) {
+                                              {"https://127.0.0.1:" + closed_port, 75}}) {
         CAPTURE(a.url);
         auto r = run_importer({"--base-url", a.url, "--verbose", "--max-retries", "0", "--timeout", "2", "--restart",
                                input},

@@ -28,8 +28,8 @@ struct progress_snapshot {
     std::size_t settled_early = 0;
     /// The reader has reached the end of the input, so rows_read is the total.
     bool reading_done = false;
-    /// Input bytes read so far (csv::record_reader::bytes_read(): at most one
-    /// read chunk ahead of the rows, which the estimate tolerates).
+    /// Input bytes up to the last row read (csv::record_reader::bytes_consumed()),
+    /// not the chunk read ahead of it: a small file is read whole at once.
     std::uint64_t bytes_read = 0;
     /// The input's size when it is a regular file; 0 when unknown (a pipe).
     std::uint64_t input_size = 0;

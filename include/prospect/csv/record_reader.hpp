@@ -124,6 +124,11 @@ public:
     std::size_t rows() const { return rows_; }
     // Input bytes read so far (before decoding), look-ahead included.
     std::uint64_t bytes_read() const;
+    // Input bytes up to the end of the last record returned: what the
+    // progress estimate compares with the input's size, since reading may
+    // run a whole chunk (or a small file) ahead of the rows. For decoded
+    // input the bytes still buffered are counted as decoded.
+    std::uint64_t bytes_consumed() const;
     // Sees every chunk of (decoded) input in order, from the first byte (BOM
     // included); bytes read before the call are replayed to it. Set before
     // the first next().

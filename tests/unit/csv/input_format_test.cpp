@@ -201,3 +201,18 @@ TEST_CASE("a regular file that changes while it is read throws input_changed nam
         CHECK(read_after([] {}) == "(not detected)");
     }
 }
+
+TEST_CASE("issue 11: bytes consumed follow the records returned, not the chunk read ahead") {
+    std::string data = "url\n";
+    for (int i = 0; i < 1000; ++i) data += "linkedin.com/in/lead-" + std::to_string(1000 + i) + "\n";
+    auto reader = record_reader::from_string(data, {});
+    record r;
+    REQUIRE(reader.next(r));
+    CHECK(reader.bytes_read() == data.size());  // a small input is read whole at once
+    const std::size_t one_row = std::string("linkedin.com/in/lead-1000\n").size();
+    CHECK(reader.bytes_consumed() == 4 + one_row);
+    for (int i = 1; i < 500; ++i) REQUIRE(reader.next(r));
+    CHECK(reader.bytes_consumed() == 4 + 500 * one_row);
+    while (reader.next(r)) {}
+    CHECK(reader.bytes_consumed() == data.size());
+}
