@@ -10,6 +10,9 @@ namespace {
 constexpr unsigned segment_bits = 6;
 static_assert(first_row_table::segment_count == 1u << segment_bits);
 constexpr std::size_t first_capacity = 64;
+// Below this a segment doubles: small tables are cheap, and growing by an
+// eighth from 64 slots would move each key about eight times for nothing.
+constexpr std::size_t doubling_below = 1024;
 
 std::size_t home(std::uint64_t hash, std::size_t capacity) noexcept {
     const std::uint64_t below_segment = (hash << segment_bits) >> 32;
@@ -20,7 +23,9 @@ std::size_t home(std::uint64_t hash, std::size_t capacity) noexcept {
 
 void first_row_table::grow(segment& s) {
     const std::size_t old_capacity = s.slots.size();
-    const std::size_t capacity = old_capacity == 0 ? first_capacity : old_capacity + old_capacity / 8;
+    const std::size_t capacity = old_capacity == 0               ? first_capacity
+                                 : old_capacity < doubling_below ? old_capacity * 2
+                                                                 : old_capacity + old_capacity / 8;
     std::vector<slot> bigger(capacity, slot{});
     for (const slot& x : s.slots) {
         if (x.hash_lo == 0 && x.hash_hi == 0) continue;

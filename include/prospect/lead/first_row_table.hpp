@@ -1,7 +1,8 @@
 // The set under the deduper: 64-bit key hashes, each with the number of the
 // row that first had it. 12 bytes a slot in 64 segments that each grow by an
-// eighth when 7/8 full, so a distinct key costs 12 to 15.5 bytes once past
-// the first few thousand, and growing copies one segment, never the table.
+// eighth when 7/8 full (doubling up to 1,024 slots), so a distinct key costs
+// 12 to 15.5 bytes past 60,000 keys, and growing copies one segment, never
+// the table.
 #pragma once
 
 #include <array>
