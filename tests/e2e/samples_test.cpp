@@ -31,6 +31,9 @@ struct inbox_job {
                                 " --rate 2000"});
         return run({source_path("samples/cron/import-inbox"), "--quiet"}, options);
     }
+    std::string journal() const {
+        return state + "/" + std::string(campaign_1) + "-" + std::string(list_1) + ".journal";
+    }
 };
 
 std::size_t count_outcome(const std::vector<report_row>& rows, const std::string& outcome) {
@@ -40,6 +43,52 @@ std::size_t count_outcome(const std::vector<report_row>& rows, const std::string
 }
 
 }  // namespace
+
+TEST_CASE("three exports in the inbox: one journal, a re-export sends only its new rows, all moved to done/") {
+    sandbox_process sandbox;
+    inbox_job job;
+    write_file(job.inbox + "/2024-06-01.csv", lead_rows(10));
+    // The same sheet exported again the next day, with five rows added.
+    write_file(job.inbox + "/2024-06-02.csv", lead_rows(15));
+    write_file(job.inbox + "/2024-06-03.csv",
+               lead_rows(5, 15) + "https://www.linkedin.com/sales/lead/ACwAAA1234\n");
+
+    auto r = job.pass(sandbox);
+    INFO(r.out);
+    INFO(r.err);
+    CHECK(r.status == 1);  // the Sales Navigator row needs a person
+    for (const char* name : {"2024-06-01.csv", "2024-06-02.csv", "2024-06-03.csv"}) {
+        CAPTURE(name);
+        CHECK_FALSE(fs::exists(job.inbox + "/" + name));
+        CHECK(fs::exists(job.inbox + "/done/" + name));
+        CHECK(fs::exists(job.inbox + "/done/" + name + ".report.csv"));
+    }
+    CHECK(fs::exists(job.journal()));
+    CHECK_FALSE(fs::exists(job.inbox + "/failed"));
+
+    auto second = read_report(job.inbox + "/done/2024-06-02.csv.report.csv");
+    REQUIRE(second.size() == 15);
+    CHECK(count_outcome(second, "added") == 15);
+    auto third = read_report(job.inbox + "/done/2024-06-03.csv.report.csv");
+    REQUIRE(third.size() == 6);
+    CHECK(count_outcome(third, "added") == 5);
+    CHECK(third.back().outcome == "invalid");
+
+    // Every lead stored once, each posted once: the re-export sent only its
+    // five new rows.
+    auto after = stored(sandbox);
+    CHECK(after.size() == 20);
+    for (const auto& [url, p] : after) {
+        CAPTURE(url);
+        CHECK(p.posts == 1);
+    }
+    CHECK(stats(sandbox).requests == 20);
+
+    // The next pass finds an empty inbox.
+    auto idle = job.pass(sandbox);
+    CHECK(idle.status == 0);
+    CHECK(contains(idle.out, "nothing to import"));
+}
 
 TEST_CASE("a file that needs a person goes to failed/, the others are still imported, the pass exits with the worst") {
     sandbox_process sandbox;
