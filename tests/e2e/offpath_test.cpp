@@ -442,8 +442,11 @@ TEST_CASE("--report, --journal or --metrics-file naming the input is refused wit
     write_file(input, content);
     const auto link = dir / "link.csv";
     fs::create_symlink(input, link);
-    for (const auto& [option, path] : std::vector<std::pair<std::string, std::string>>{
+    // Not a structured binding: clang 14 cannot capture one (CAPTURE is a lambda).
+    for (const auto& output : std::vector<std::pair<std::string, std::string>>{
              {"--report", input}, {"--journal", dir.path().string() + "/./leads.csv"}, {"--metrics-file", link}}) {
+        const std::string& option = output.first;
+        const std::string& path = output.second;
         for (const bool dry : {false, true}) {
             if (dry && option != "--report") continue;  // a dry run writes no journal and no metrics
             CAPTURE(option);

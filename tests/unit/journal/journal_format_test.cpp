@@ -145,9 +145,11 @@ TEST_CASE("a damaged record before the last is an error naming the offset") {
     std::string header;
     append_header_frame(header, api);
     auto second = last - frame_of({entry(3)}).size();
-    for (auto [at, frame] : std::vector<std::pair<std::size_t, std::size_t>>{
+    // Not a structured binding: clang 14 cannot capture one (CAPTURE is a lambda).
+    for (const auto& damage : std::vector<std::pair<std::size_t, std::size_t>>{
              {header.size(), header.size()}, {header.size() + 5, header.size()}, {header.size() + 20, header.size()},
              {last - 1, second}}) {
+        const std::size_t at = damage.first, frame = damage.second;
         CAPTURE(at);
         auto damaged = bytes;
         damaged[at] = static_cast<char>(damaged[at] ^ 0x01);
