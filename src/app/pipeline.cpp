@@ -276,11 +276,10 @@ asio::awaitable<void> pipeline::drive(sender& out, job_ptr j) {
         // taken, so a stop before that finds it idle (not_sent) or waiting
         // (failed).
         if (!co_await take_turn()) {
-            if (stop_.status != exit_ok) {
-                end(std::move(j), *j->fsm.on_stop(clock::now()));
-            } else {
-                end(std::move(j), j->fsm.on_pool_throttled_too_long(clock::now()));
-            }
+            // The action first: an argument moved from `j` may be built before the other is evaluated.
+            const auto done = stop_.status != exit_ok ? *j->fsm.on_stop(clock::now())
+                                                      : j->fsm.on_pool_throttled_too_long(clock::now());
+            end(std::move(j), done);
             co_return;
         }
         auto now = clock::now();

@@ -72,7 +72,9 @@ double share_among_three(double rate, double burst, std::uint64_t target) {
         CAPTURE(elapsed);
         CHECK(static_cast<double>(total) <= rate * elapsed + burst);
     });
-    CHECK(total == target);
+    // Connections already waiting when the target is reached still take theirs.
+    CHECK(total >= target);
+    CHECK(total <= target + 6);
     return static_cast<double>(round_trips) / static_cast<double>(total);
 }
 
