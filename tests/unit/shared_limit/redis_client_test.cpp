@@ -2,6 +2,8 @@
 #include "prospect/shared_limit/redis_client.hpp"
 
 #include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <doctest/doctest.h>
 
 #include <optional>
@@ -74,7 +76,14 @@ TEST_CASE("commands issued together by several coroutines each get their own rep
         CHECK(last.reply->text == "last");
         auto ping = co_await client.command(redis_command("PING"), 1s);
         CHECK(ping.reply->text == "PONG");
-        client_slot.reset();  // before the loop that its timer belongs to is gone
+        // The echoes' replies came before PING's; let their coroutines take
+        // them, then destroy the client before the loop its timer belongs to.
+        asio::steady_timer turn(ex);
+        for (int i = 0; i < 100 && ok < 20; ++i) {
+            turn.expires_after(10ms);
+            co_await turn.async_wait(asio::use_awaitable);
+        }
+        client_slot.reset();
     });
     CHECK(ok == 20);  // the loop ran until every coroutine had its reply
 }
