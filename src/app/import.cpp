@@ -21,7 +21,6 @@
 #include <csignal>
 #include <exception>
 #include <optional>
-#include <sys/prctl.h>
 #include <system_error>
 
 namespace prospect::app {
@@ -90,9 +89,6 @@ public:
 private:
     journal::journal_file& journal_;
 };
-
-// The key must not end up in a core file.
-void forbid_core_dumps() { ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); }
 
 struct run_state {
     std::optional<stop_cause> late_failure;  // after the pipeline: the final journal sync or the report's rename
@@ -268,7 +264,6 @@ int import_rows(const config& cfg, const clock::time_point started, const log& o
 
 int run_import(const config& cfg) {
     const auto started = clock::now();
-    forbid_core_dumps();
     log out(cfg.verbosity);
     return with_metrics(cfg, out, [&](run_metrics& metrics) { return import_rows(cfg, started, out, metrics); });
 }

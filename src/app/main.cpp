@@ -8,10 +8,12 @@
 #include "prospect/app/exit_status.hpp"
 #include "prospect/app/import.hpp"
 #include "prospect/app/log.hpp"
+#include "prospect/app/no_core_dumps.hpp"
 
 namespace prospect::app {
 
 int main(int argc, const char* const* argv) {
+    forbid_core_dumps();
     log out(verbosity::normal);
     try {
         auto parsed = parse_command_line(argc, argv);

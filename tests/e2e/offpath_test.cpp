@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -483,6 +484,42 @@ TEST_CASE("a second SIGINT abandons a hanging request: exit 130, a complete repo
     CHECK(count_outcome(rows, "failed") == 2);
     CHECK(count_outcome(rows, "not_sent") == 8);
     CHECK(temp_files(dir) == 0);
+}
+
+// Cores go to the working directory as `core` on this kind of machine once
+// RLIMIT_CORE allows. A sleep killed the same way shows that the machine dumps
+// cores at all, so the importer's missing core is its own doing.
+TEST_CASE("an importer killed by SIGQUIT after reading its key leaves no core dump") {
+    rlimit saved{};
+    REQUIRE(::getrlimit(RLIMIT_CORE, &saved) == 0);
+    rlimit allowed = saved;
+    allowed.rlim_cur = saved.rlim_max;
+    REQUIRE(::setrlimit(RLIMIT_CORE, &allowed) == 0);
+    struct restore_limit {
+        rlimit limit;
+        ~restore_limit() { ::setrlimit(RLIMIT_CORE, &limit); }
+    } restore{saved};
+
+    temp_dir control_dir;
+    run_options in_control_dir;
+    in_control_dir.cwd = control_dir.path().string();
+    child sleeper({"/bin/sleep", "60"}, in_control_dir);
+    sleeper.signal(SIGQUIT);
+    REQUIRE(sleeper.wait() == 128 + SIGQUIT);
+    REQUIRE_MESSAGE(sleeper.dumped_core(), "this machine writes no core dumps (RLIMIT_CORE hard limit, core_pattern)");
+
+    sandbox_process sandbox({"--latency-ms", "30000"});
+    temp_dir dir;
+    auto input = dir / "leads.csv";
+    write_file(input, lead_rows(3));
+    auto options = with_key("k3y-in-no-core-file");
+    options.cwd = dir.path().string();
+    running_import import(importer_argv(sandbox, {"--timeout", "120", input}), dir / "err.txt", options);
+    wait_until([&] { return stats(sandbox).requests >= 1; }, "a request in flight (the key read)");
+    import.process.signal(SIGQUIT);
+    CHECK(import.finish(std::chrono::seconds(20)) == 128 + SIGQUIT);
+    CHECK_FALSE(import.process.dumped_core());
+    for (const auto& e : fs::directory_iterator(dir.path())) CHECK(e.path().filename().string().rfind("core", 0) != 0);
 }
 
 TEST_CASE("--metrics-file is written when the run ends with a usage error (exit 2)") {

@@ -152,7 +152,7 @@ child::child(const std::vector<std::string>& argv, const run_options& options) {
 
 child::child(child&& other) noexcept
     : pid_(other.pid_), out_fd_(other.out_fd_), pending_(std::move(other.pending_)),
-      reaped_(other.reaped_), status_(other.status_), peak_rss_kb_(other.peak_rss_kb_) {
+      reaped_(other.reaped_), status_(other.status_), dumped_core_(other.dumped_core_), peak_rss_kb_(other.peak_rss_kb_) {
     other.pid_ = -1;
     other.out_fd_ = -1;
 }
@@ -202,6 +202,7 @@ int child::wait() {
     peak_rss_kb_ = reap(pid_, raw);
     reaped_ = true;
     status_ = decode_status(raw);
+    dumped_core_ = WIFSIGNALED(raw) && WCOREDUMP(raw);
     return status_;
 }
 
@@ -214,6 +215,7 @@ std::optional<int> child::wait_for(std::chrono::milliseconds limit) {
         if (r == pid_) {
             reaped_ = true;
             status_ = decode_status(raw);
+            dumped_core_ = WIFSIGNALED(raw) && WCOREDUMP(raw);
             peak_rss_kb_ = usage.ru_maxrss;
             break;
         }

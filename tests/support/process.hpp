@@ -44,6 +44,8 @@ public:
     // Everything the child wrote on stdout after the lines read so far (reads to EOF).
     std::string read_rest();
     int pid() const { return pid_; }
+    // Whether the kernel wrote a core dump when the (reaped) child died.
+    bool dumped_core() const { return dumped_core_; }
     // Peak resident set in KiB: so far (VmHWM) while it runs, ru_maxrss once reaped.
     long peak_rss_kb() const;
 
@@ -53,6 +55,7 @@ private:
     std::string pending_;
     bool reaped_ = false;
     int status_ = -1;
+    bool dumped_core_ = false;
     long peak_rss_kb_ = 0;
 };
 
