@@ -5,6 +5,7 @@
 #include "prospect/app/exit_status.hpp"
 #include "prospect/app/log.hpp"
 #include "prospect/app/version.hpp"
+#include "prospect/net/base_url.hpp"
 
 #include <CLI/CLI.hpp>
 #include <cerrno>
@@ -28,7 +29,7 @@ struct raw_options {
     bool sandbox = false;
     std::string report;
     std::string report_format = "csv";
-    std::string base_url = "https://api.goextrovert.com";
+    std::optional<std::string> base_url;  // unset: net::default_base_url
     std::string api_key_file;
     bool strict = false;
     std::string ca_file;
@@ -292,12 +293,16 @@ config make_config(const raw_options& raw) {
     cfg.max_retries = raw.max_retries;
     cfg.timeout = std::chrono::milliseconds(static_cast<long long>(raw.timeout * 1000));
     cfg.max_throttle_wait = std::chrono::seconds(static_cast<long long>(raw.max_throttle_wait));
-    cfg.base_url = raw.base_url;
+    cfg.base_url = raw.base_url.value_or(std::string(net::default_base_url));
     cfg.ca_file = raw.ca_file;
     cfg.verbosity = raw.quiet ? verbosity::quiet : raw.verbose ? verbosity::verbose : verbosity::normal;
 
-    if (raw.sandbox && raw.base_url != "https://api.goextrovert.com")
-        throw usage_error("--sandbox and --base-url exclude each other: --sandbox imports into a local sandbox");
+    // Even the default spelled out: a rehearsal that names the real API is a
+    // command line that does not say what its author meant.
+    if (raw.sandbox && raw.base_url)
+        throw usage_error(fmt::format("--sandbox and --base-url {} exclude each other: --sandbox imports into a "
+                                      "local sandbox, never into a base URL",
+                                      *raw.base_url));
     cfg.strict = raw.strict;
     if (!cfg.dry_run && !cfg.sandbox) cfg.api_key = read_api_key(raw.api_key_file, cfg.strict, log(cfg.verbosity));
     return cfg;
@@ -325,7 +330,8 @@ parse_result parse_command_line(int argc, const char* const* argv) {
     cli.add_option("--report", raw.report, "per-row report ('-' = standard output) [CSV_FILE.report.csv]")
         ->type_name("PATH");
     cli.add_option("--report-format", raw.report_format, "csv or jsonl [csv]")->type_name("FORMAT");
-    cli.add_option("--base-url", raw.base_url, "API base URL [https://api.goextrovert.com]")->type_name("URL");
+    cli.add_option("--base-url", raw.base_url, fmt::format("API base URL [{}]", net::default_base_url))
+        ->type_name("URL");
     cli.add_option("--api-key-file", raw.api_key_file, "file holding the API key [env EXTROVERT_API_KEY]")
         ->type_name("PATH");
     cli.add_flag("--strict", raw.strict,

@@ -4,6 +4,7 @@
 
 #include "prospect/csv/record_reader.hpp"
 #include "prospect/lead/validate.hpp"
+#include "prospect/net/base_url.hpp"
 #include "prospect/report/format.hpp"
 
 #include <chrono>
@@ -28,7 +29,7 @@ struct config {
     std::string journal_path;             // empty: no journal (dry run, --sandbox, standard input without --journal)
     bool restart = false;                 // --restart: discard the journal and start afresh
     std::string metrics_file;             // --metrics-file: Prometheus textfile written at the end
-    std::string base_url = "https://api.goextrovert.com";
+    std::string base_url{net::default_base_url};
     std::string api_key;                  // never logged; empty in a dry run
     bool strict = false;                  // --strict: refuse a key file group or others can read or write
     std::string ca_file;

@@ -97,6 +97,20 @@ TEST_CASE("bad values are usage errors naming the option") {
     CHECK(contains(usage_message({}), "CSV_FILE"));
 }
 
+TEST_CASE("issue 16: --sandbox refuses any --base-url, the default spelled out included") {
+    api_key_env key(nullptr);
+    const std::string default_url(prospect::net::default_base_url);
+    for (const auto& url : {default_url, std::string("https://example.com")}) {
+        CAPTURE(url);
+        auto message = usage_message({"--sandbox", "--base-url", url, "x.csv"});
+        CHECK(contains(message, "--sandbox"));
+        CHECK(contains(message, "--base-url"));
+    }
+    CHECK(parse_config({"--sandbox", "x.csv"}).base_url == default_url);
+    api_key_env with_key("k");
+    CHECK(parse_config({"--base-url", default_url, "x.csv"}).base_url == default_url);
+}
+
 TEST_CASE("--delimiter tab, --column and --move-duplicates are understood") {
     api_key_env key("k");
     auto cfg = parse_config({"--delimiter", "tab", "--column", "url=Profil", "--move-duplicates", "x.csv"});
