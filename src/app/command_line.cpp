@@ -5,7 +5,10 @@
 #include "prospect/app/exit_status.hpp"
 #include "prospect/app/log.hpp"
 #include "prospect/app/version.hpp"
+#include "prospect/csv/field.hpp"
 #include "prospect/net/base_url.hpp"
+#include "prospect/policy/outcome.hpp"
+#include "prospect/report/format.hpp"
 
 #include <CLI/CLI.hpp>
 #include <cerrno>
@@ -73,11 +76,10 @@ constexpr const char* after_columns = R"(
 Several url columns (Phantombuster's profileUrl beside defaultProfileUrl): the
 one whose first 1,000 cells hold the most profile URLs is taken; the run says
 which column it took for each field, and why, when it starts.
+)";
 
-The report (CSV_FILE.report.csv by default) has one record per data row:
-  row,profile_url,normalized_url,campaign_id,prospect_list_id,outcome,http_status,attempts,message
-  outcome: added, rejected, invalid, duplicate, failed, not_sent
-
+// After the report's header line (report::csv_header) and its outcomes.
+constexpr const char* after_report = R"(
 Exit status (the most severe applies: 70, 74, 3, 69, 130/143, 75, 1, 0):
   0  every row added (dry run: every row valid)  1  finished; a person reads the report
   2  usage or configuration error, nothing sent  3  API key refused or certificate not trusted
@@ -88,6 +90,15 @@ Exit status (the most severe applies: 70, 74, 3, 69, 130/143, 75, 1, 0):
 
 The API key comes from --api-key-file or the EXTROVERT_API_KEY environment
 variable, never from the command line.)";
+
+// The report's columns and outcomes as the report writer and the row
+// machine spell them, not a copy that could fall behind.
+std::string report_text() {
+    std::string outcomes;
+    for (auto o : policy::all_outcomes) outcomes += (outcomes.empty() ? "" : ", ") + std::string(to_string(o));
+    return fmt::format("\nThe report (CSV_FILE.report.csv by default) has one record per data row:\n  {}  outcome: {}\n",
+                       report::csv_header(), outcomes);
+}
 
 std::optional<lead::uuid> parse_uuid_option(const std::string& value, const char* option) {
     if (value.empty()) return std::nullopt;
@@ -105,6 +116,17 @@ char parse_delimiter(const std::string& value) {
                                   value));
 }
 
+// "url, campaign, list or move": the field names as csv::field spells them,
+// so that --help and the messages never list a field the reader lacks.
+std::string field_names(std::string_view last_separator) {
+    std::string out;
+    for (std::size_t i = 0; i < csv::field_count; ++i) {
+        if (i > 0) out += i + 1 == csv::field_count ? last_separator : std::string_view(", ");
+        out += csv::to_string(static_cast<csv::field>(i));
+    }
+    return out;
+}
+
 std::vector<std::pair<csv::field, std::string>> parse_columns(const std::vector<std::string>& specs) {
     std::vector<std::pair<csv::field, std::string>> out;
     for (const auto& spec : specs) {
@@ -112,8 +134,8 @@ std::vector<std::pair<csv::field, std::string>> parse_columns(const std::vector<
         auto field = eq == std::string::npos ? std::nullopt : csv::field_from_string(spec.substr(0, eq));
         if (!field)
             throw usage_error(fmt::format("--column '{}' must be FIELD=HEADER (or FIELD= to ignore a column) with "
-                                          "FIELD one of url, campaign, list, move",
-                                          spec));
+                                          "FIELD one of {}",
+                                          spec, field_names(", ")));
         out.emplace_back(*field, spec.substr(eq + 1));
     }
     return out;
@@ -316,7 +338,7 @@ parse_result parse_command_line(int argc, const char* const* argv) {
                  "as fast as the API's rate limit allows, and writes a per-row report.",
                  "prospect-import"};
     cli.footer(std::string(examples) + "\nColumns recognised (case, spaces, '_' and '-' ignored):\n" +
-               csv::alias_table_text() + after_columns);
+               csv::alias_table_text() + after_columns + report_text() + after_report);
     cli.set_version_flag("--version", std::string("prospect-import ") + std::string(version));
     cli.get_formatter()->column_width(34);
 
@@ -352,8 +374,8 @@ parse_result parse_command_line(int argc, const char* const* argv) {
     cli.add_option("--metrics-file", raw.metrics_file, "write Prometheus metrics there at the end (textfile)")
         ->type_name("PATH");
     cli.add_option("--column", raw.columns,
-                   "map a header to url, campaign, list or move (FIELD= ignores the column detected); repeatable; "
-                   "the headers detected are listed below")
+                   "map a header to " + field_names(" or ") +
+                       " (FIELD= ignores the column detected); repeatable; the headers detected are listed below")
         ->type_name("FIELD=HEADER");
     cli.add_option("--encoding", raw.encoding, "utf-8, utf-16, windows-1252 or latin1 [utf-8; utf-16 by its BOM]")
         ->type_name("E");

@@ -3,8 +3,14 @@
 #include "prospect/app/exit_status.hpp"
 #include "support/files.hpp"
 
+#include "prospect/csv/field.hpp"
+#include "prospect/policy/outcome.hpp"
+#include "prospect/report/format.hpp"
+
 #include <cstdlib>
 #include <doctest/doctest.h>
+#include <iostream>
+#include <sstream>
 #include <string>
 #include <sys/stat.h>
 #include <vector>
@@ -109,6 +115,26 @@ TEST_CASE("issue 16: --sandbox refuses any --base-url, the default spelled out i
     CHECK(parse_config({"--sandbox", "x.csv"}).base_url == default_url);
     api_key_env with_key("k");
     CHECK(parse_config({"--base-url", default_url, "x.csv"}).base_url == default_url);
+}
+
+TEST_CASE("issue 16: --column's message lists every field the reader knows, from its own table") {
+    auto message = usage_message({"--column", "phone=Tel", "x.csv"});
+    for (std::size_t i = 0; i < prospect::csv::field_count; ++i)
+        CHECK(contains(message, std::string(prospect::csv::to_string(static_cast<prospect::csv::field>(i)))));
+}
+
+TEST_CASE("issue 16: --help lists the aliases, the report's columns and its outcomes from their own tables") {
+    std::ostringstream out;
+    auto* saved = std::cout.rdbuf(out.rdbuf());
+    auto r = parse({"--help"});
+    std::cout.rdbuf(saved);
+    CHECK_FALSE(r.cfg);
+    CHECK(r.exit_status == 0);
+    const auto help = out.str();
+    CHECK(contains(help, prospect::csv::alias_table_text()));
+    CHECK(contains(help, std::string(prospect::report::csv_header())));
+    for (auto o : prospect::policy::all_outcomes) CHECK(contains(help, std::string(to_string(o))));
+    CHECK(contains(help, std::string(prospect::net::default_base_url)));
 }
 
 TEST_CASE("--delimiter tab, --column and --move-duplicates are understood") {
