@@ -78,17 +78,23 @@ std::vector<std::pair<std::string, std::uint64_t>> request_tally::labelled() con
     for (std::size_t s = 100; s < statuses_.size(); ++s)
         if (statuses_[s]) out.emplace_back(fmt::format("{}", s), statuses_[s]);
     if (statuses_[0]) out.emplace_back("other", statuses_[0]);
-    for (std::size_t i = 0; i < failures_.size(); ++i)
-        if (failures_[i]) out.emplace_back(failure_label(static_cast<transport_failure>(i)), failures_[i]);
+    for (std::string_view label : {"connect_error", "timeout", "connection_lost", "tls_error"}) {
+        std::uint64_t n = 0;
+        for (std::size_t i = 0; i < failures_.size(); ++i)
+            if (failure_label(static_cast<policy::attempt_kind>(i)) == label) n += failures_[i];
+        if (n) out.emplace_back(label, n);
+    }
     return out;
 }
 
-std::string_view request_tally::failure_label(transport_failure f) {
-    switch (f) {
-    case transport_failure::connect_error: return "connect_error";
-    case transport_failure::timeout: return "timeout";
-    case transport_failure::connection_lost: return "connection_lost";
-    case transport_failure::tls_error: return "tls_error";
+std::string_view request_tally::failure_label(policy::attempt_kind k) {
+    switch (k) {
+    case policy::attempt_kind::response: break;
+    case policy::attempt_kind::connect_failed: return "connect_error";
+    case policy::attempt_kind::timed_out: return "timeout";
+    case policy::attempt_kind::connection_lost: return "connection_lost";
+    case policy::attempt_kind::tls_failed:
+    case policy::attempt_kind::tls_verify_failed: return "tls_error";
     }
     return "other";
 }

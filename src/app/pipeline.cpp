@@ -349,15 +349,10 @@ void pipeline::on_answer(const net::post_result& result, const policy::attempt_r
 }
 
 void pipeline::count_request(const net::post_result& result) {
-    using kind = net::post_result::kind;
-    switch (result.outcome) {
-    case kind::response: requests_by_status_.add_status(result.status); break;
-    case kind::connect_failed: requests_by_status_.add_failure(transport_failure::connect_error); break;
-    case kind::timed_out: requests_by_status_.add_failure(transport_failure::timeout); break;
-    case kind::connection_lost: requests_by_status_.add_failure(transport_failure::connection_lost); break;
-    case kind::tls_verify_failed: requests_by_status_.add_failure(transport_failure::tls_error); break;
-    case kind::handshake_failed: requests_by_status_.add_failure(transport_failure::tls_error); break;
-    }
+    if (result.outcome == net::post_result::kind::response)
+        requests_by_status_.add_status(result.status);
+    else
+        requests_by_status_.add_failure(result.outcome);
 }
 
 progress_snapshot pipeline::snapshot(clock::time_point now) const {

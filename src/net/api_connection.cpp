@@ -234,7 +234,7 @@ struct api_connection::impl : std::enable_shared_from_this<impl> {
 
         auto handshake_failed = [&](std::string reason) {
             drop();
-            return failure(post_result::kind::handshake_failed, "TLS handshake with " + where + " failed: " + reason);
+            return failure(post_result::kind::tls_failed, "TLS handshake with " + where + " failed: " + reason);
         };
         for (;;) {
             int r = SSL_do_handshake(ssl);
@@ -254,7 +254,7 @@ struct api_connection::impl : std::enable_shared_from_this<impl> {
             if (auto ec = co_await send_output()) {
                 if (expired) {
                     drop();
-                    co_return timed_out(timeout, "TLS handshake", post_result::kind::handshake_failed);
+                    co_return timed_out(timeout, "TLS handshake", post_result::kind::tls_failed);
                 }
                 co_return handshake_failed(ec.message());
             }
@@ -263,7 +263,7 @@ struct api_connection::impl : std::enable_shared_from_this<impl> {
             if (auto ec = co_await receive_input()) {
                 if (expired) {
                     drop();
-                    co_return timed_out(timeout, "TLS handshake", post_result::kind::handshake_failed);
+                    co_return timed_out(timeout, "TLS handshake", post_result::kind::tls_failed);
                 }
                 co_return handshake_failed(ec == asio::error::eof ? "the server closed the connection"
                                                                   : ec.message());

@@ -205,7 +205,7 @@ TEST_CASE("a 404 tells the API's envelope from a page that is not the API's") {
     CHECK(out.results[3].api_envelope);
 }
 
-TEST_CASE("a TLS handshake that never completes is handshake_failed: no request was sent") {
+TEST_CASE("a TLS handshake that never completes is tls_failed: no request was sent") {
     asio::io_context io;
     prospect::test::scripted_tls tls(io);
     asio::co_spawn(
@@ -230,7 +230,7 @@ TEST_CASE("a TLS handshake that never completes is handshake_failed: no request 
     io.run();
     REQUIRE(results.size() == 2);
     for (const auto& r : results) {
-        CHECK(r.outcome == kind::handshake_failed);
+        CHECK(r.outcome == kind::tls_failed);
         CHECK_FALSE(r.request_sent);
         CHECK(contains(r.message, "TLS handshake"));
     }

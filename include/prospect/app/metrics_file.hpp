@@ -5,6 +5,7 @@
 #pragma once
 
 #include "prospect/app/tally.hpp"
+#include "prospect/policy/classify.hpp"
 
 #include <array>
 #include <chrono>
@@ -17,29 +18,27 @@
 
 namespace prospect::app {
 
-// Why a request got no HTTP response.
-enum class transport_failure : unsigned char { connect_error, timeout, connection_lost, tls_error };
-
 // Requests by how they ended: an HTTP status or a transport failure.
 // Counting allocates nothing (a slot per possible status).
 class request_tally {
 public:
     void add_status(int status);
-    void add_failure(transport_failure f) { ++failures_[static_cast<std::size_t>(f)]; }
+    // A request that got no HTTP response (any kind but response).
+    void add_failure(policy::attempt_kind k) { ++failures_[static_cast<std::size_t>(k)]; }
     std::uint64_t status_count(int status) const;
-    std::uint64_t failure_count(transport_failure f) const { return failures_[static_cast<std::size_t>(f)]; }
     std::uint64_t total() const;
 
     // (label value, count) in exposition order: statuses ascending ("201"),
     // then failures ("timeout"); only those that occurred.
     std::vector<std::pair<std::string, std::uint64_t>> labelled() const;
 
-    static std::string_view failure_label(transport_failure f);
+    // connect_error, timeout, connection_lost or tls_error (both TLS kinds).
+    static std::string_view failure_label(policy::attempt_kind k);
 
 private:
     // Slot 0 holds statuses outside 100-599 (a broken gateway), labelled "other".
     std::array<std::uint64_t, 600> statuses_{};
-    std::array<std::uint64_t, 4> failures_{};
+    std::array<std::uint64_t, 6> failures_{};  // by policy::attempt_kind (response's slot stays 0)
 };
 
 struct run_metrics {

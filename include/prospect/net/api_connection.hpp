@@ -14,6 +14,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "prospect/net/base_url.hpp"
+#include "prospect/policy/classify.hpp"
 
 namespace boost::asio::ssl {
 class context;
@@ -29,14 +30,14 @@ inline constexpr std::size_t max_response_body = 1 << 20;
 inline constexpr std::uint64_t max_discarded_body = std::uint64_t{64} << 20;
 
 struct post_result {  // what one attempt ended in
-    enum class kind {
-        response,           // a final answer framed with certainty: `status` answers this request
-        connect_failed,     // resolve or TCP connect failed or timed out: no request left
-        timed_out,          // --timeout passed after the request was (possibly) written
-        connection_lost,    // the connection failed, or the answer could not be framed with certainty
-        tls_verify_failed,  // the certificate or host name failed verification: no request left
-        handshake_failed,   // the TLS handshake failed or timed out (not the certificate): no request left
-    };
+    // The one list of ways an attempt ends, shared with the retry policy and
+    // the metrics. Here: response is a final answer framed with certainty;
+    // connect_failed (resolve or TCP connect failed or timed out),
+    // tls_verify_failed and tls_failed (the handshake failed or timed out,
+    // not the certificate) left no request; timed_out means --timeout passed
+    // after the request was (possibly) written; connection_lost, that the
+    // connection failed or the answer could not be framed with certainty.
+    using kind = policy::attempt_kind;
     kind outcome = kind::connection_lost;
     // Whether any byte of the request may have reached the server: false
     // when the attempt ended before the request was written (connect,

@@ -21,7 +21,7 @@ run_metrics sample_run(int exit_status) {
     for (int i = 0; i < 3; ++i) m.requests.add_status(201);
     m.requests.add_status(429);
     m.requests.add_status(503);
-    m.requests.add_failure(prospect::app::transport_failure::timeout);
+    m.requests.add_failure(prospect::policy::attempt_kind::timed_out);
     m.retries = 3;
     m.duration = std::chrono::milliseconds(12'345);
     m.exit_status = exit_status;
@@ -113,16 +113,17 @@ TEST_CASE("statuses outside 100-599 count as other, after the real ones") {
     t.add_status(999);
     t.add_status(200);
     t.add_status(0);
-    t.add_failure(transport_failure::connect_error);
-    t.add_failure(transport_failure::tls_error);
+    t.add_failure(prospect::policy::attempt_kind::connect_failed);
+    t.add_failure(prospect::policy::attempt_kind::tls_failed);
+    t.add_failure(prospect::policy::attempt_kind::tls_verify_failed);
     CHECK(t.status_count(999) == 2);
-    CHECK(t.total() == 5);
+    CHECK(t.total() == 6);
     auto labels = t.labelled();
     REQUIRE(labels.size() == 4);
     CHECK(labels[0] == std::pair<std::string, std::uint64_t>{"200", 1});
     CHECK(labels[1] == std::pair<std::string, std::uint64_t>{"other", 2});
     CHECK(labels[2].first == "connect_error");
-    CHECK(labels[3].first == "tls_error");
+    CHECK(labels[3] == std::pair<std::string, std::uint64_t>{"tls_error", 2});  // both TLS kinds, one label
 }
 
 TEST_CASE("the file is replaced whole, leaves no temporary behind, and keeps the last success of a failed run") {
