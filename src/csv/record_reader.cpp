@@ -1,12 +1,14 @@
-// Record framing over a reusable buffer, and cell parsing by fast-cpp-csv-parser.
-// fccp's LineReader splits at every line break and keeps a 48 MiB buffer, so
-// we frame records ourselves (quote-aware, any record length up to the limit),
-// noting where cells end by fccp's rule in the same pass, and give the cells
-// to fccp's trimming and unescaping.
+// The header, the choice of delimiter and dialect, and cell parsing by
+// fast-cpp-csv-parser. fccp's LineReader splits at every line break and keeps
+// a 48 MiB buffer, so records are framed by framing.cpp (quote-aware, any
+// record length up to the limit), which notes where cells end by fccp's rule
+// in the same pass; the cells go to fccp's trimming and unescaping here.
 #include "prospect/csv/record_reader.hpp"
 
 #include "source.hpp"
 #include "wording.hpp"
+
+#include "prospect/text/byte_scan.hpp"
 
 #define CSV_IO_NO_THREAD
 #include <libfccp/csv.h>
@@ -132,6 +134,7 @@ record_reader::record_reader(std::unique_ptr<source> src, reader_params&& params
     : source_(std::move(src)), params_(std::move(params)) {
     params_.read_chunk_bytes = std::max<std::size_t>(params_.read_chunk_bytes, 1);
     capacity_ = params_.read_chunk_bytes;
+    stop_mask_ = stop_mask_for(params_.scan.value_or(best_scan_kind()));
     buf_ = std::make_unique_for_overwrite<char[]>(capacity_ + 1);
     read_header();
 }
@@ -150,134 +153,6 @@ void record_reader::set_observer(std::function<void(std::string_view)> observer)
     observer_ = std::move(observer);
     if (observer_ && !prelude_.empty()) observer_(prelude_);
     std::string().swap(prelude_);
-}
-
-// Moves the unframed bytes to the front, grows the buffer for a record that
-// does not fit yet, and reads once. A record already over the limit is not
-// kept: its bytes are dropped (the count is returned) while the scan goes on
-// to find where it ends, so memory stays bounded by the limit. While looking
-// ahead, the bytes from the pin on are kept, up to the look-ahead's budget
-// (which is below the record limit, so nothing is dropped meanwhile).
-std::size_t record_reader::refill(std::size_t& record_begin, std::size_t& scan) {
-    if (pin_ != npos_pin && end_ - pin_ >= std::min(params_.look_ahead_bytes, params_.max_record_bytes))
-        throw look_ahead_full{};
-    std::size_t dropped = 0;
-    if (scan - record_begin > params_.max_record_bytes) {
-        dropped = scan - record_begin;
-        record_begin = scan;
-    }
-    if (const std::size_t keep = std::min(record_begin, pin_); keep > 0) {
-        std::memmove(buf_.get(), buf_.get() + keep, end_ - keep);
-        end_ -= keep;
-        scan -= keep;
-        record_begin -= keep;
-        if (pin_ != npos_pin) pin_ -= keep;
-    }
-    const std::size_t chunk = params_.read_chunk_bytes;
-    if (capacity_ - end_ < chunk) {
-        std::size_t wanted = std::max(2 * capacity_, end_ + chunk);
-        std::size_t grown = std::max(std::min(wanted, params_.max_record_bytes + 2 * chunk), end_ + chunk);
-        auto bigger = std::make_unique_for_overwrite<char[]>(grown + 1);
-        std::memcpy(bigger.get(), buf_.get(), end_);
-        buf_ = std::move(bigger);
-        capacity_ = grown;
-    }
-    std::size_t n = source_->read(buf_.get() + end_, std::min(chunk, capacity_ - end_));
-    if (n == 0) {
-        eof_ = true;
-        return dropped;
-    }
-    std::string_view fresh(buf_.get() + end_, n);
-    if (observer_)
-        observer_(fresh);
-    else if (!started_)
-        prelude_.append(fresh);
-    end_ += n;
-    return dropped;
-}
-
-// One spreadsheet row: a record (its line breaks inside quotes included) up
-// to an unquoted LF, CRLF or lone CR, or to the end of the input. Once the
-// delimiter is known, the same pass notes where cells end in bounds_ (the
-// rule of fccp's chop_next_column: each quote opens or closes quoting), so
-// cells are not scanned a second time. The offsets count from the record's
-// first byte, so moving the record to the front of the buffer keeps them.
-bool record_reader::next_frame(frame& f) {
-    f = frame{};
-    bound_count_ = 0;
-    std::size_t begin = pos_;
-    std::size_t scan = pos_;
-    std::uint64_t dropped = 0;
-    bool in_quotes = false;
-    bool cell_has_quote = false;
-    auto end_cell = [&] {
-        if (bound_count_ < bounds_.size()) bounds_[bound_count_++] = {scan - begin, cell_has_quote};
-        cell_has_quote = false;
-    };
-    for (;;) {
-        const char* b = buf_.get();
-        while (scan < end_) {
-            scan = frame_stops_.find(b, scan, end_);
-            if (scan == end_) break;
-            const char c = b[scan];
-            if (c == '"') {
-                cell_has_quote = true;
-                in_quotes = !in_quotes;
-            } else if (c == '\0') {
-                f.has_nul = true;
-            } else if (in_quotes) {
-                // a delimiter or line break inside quotes is text
-            } else if (c == frame_delimiter_) {
-                end_cell();
-            } else {
-                std::size_t terminator = 1;
-                if (c == '\r') {
-                    if (scan + 1 == end_ && !eof_) break;  // a LF may follow in the next read
-                    if (scan + 1 < end_ && b[scan + 1] == '\n') terminator = 2;
-                }
-                end_cell();
-                f.begin = begin;
-                f.size = scan - begin;
-                f.total = dropped + f.size;
-                pos_ = scan + terminator;
-                ++rows_;
-                return true;
-            }
-            ++scan;
-        }
-        if (scan == end_ && eof_) {
-            if (begin == end_ && dropped == 0) {
-                pos_ = end_;
-                return false;
-            }
-            end_cell();
-            f.begin = begin;
-            f.size = end_ - begin;
-            f.total = dropped + f.size;
-            f.unterminated = in_quotes;
-            pos_ = end_;
-            ++rows_;
-            return true;
-        }
-        dropped += refill(begin, scan);
-    }
-}
-
-bool record_reader::is_blank(const frame& f, std::string_view delimiters) const {
-    if (f.total != f.size) return false;
-    const char* b = buf_.get() + f.begin;
-    for (std::size_t i = 0; i < f.size; ++i)
-        if (b[i] != ' ' && b[i] != '\t' && delimiters.find(b[i]) == std::string_view::npos)
-            return false;
-    return true;
-}
-
-bool record_reader::fill(std::size_t n) {
-    while (end_ - pos_ < n && !eof_) {
-        std::size_t scan = end_;
-        refill(pos_, scan);
-    }
-    return end_ - pos_ >= n;
 }
 
 // Excel writes and honours a first line "sep=;" (sometimes quoted) naming the
@@ -359,7 +234,6 @@ void record_reader::read_header() {
     const std::vector<std::size_t> url_candidates = map_columns();
     bounds_.resize(header_.size());
     frame_delimiter_ = delimiter_;
-    frame_stops_ = text::byte_set<5>({'"', '\n', '\r', '\0', delimiter_});
     choose_columns(url_candidates);
 }
 

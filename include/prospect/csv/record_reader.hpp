@@ -7,7 +7,7 @@
 #pragma once
 
 #include "prospect/csv/field.hpp"
-#include "prospect/text/byte_scan.hpp"
+#include "prospect/csv/stop_scan.hpp"
 
 #include <array>
 #include <cstddef>
@@ -55,6 +55,9 @@ struct reader_params {
     // Bytes asked of the input per read; tests use tiny values to put chunk
     // boundaries everywhere.
     std::size_t read_chunk_bytes = std::size_t{256} << 10;
+    // How framing finds quotes, line breaks and delimiters; nullopt: the
+    // widest this CPU runs. Tests force each kind.
+    std::optional<scan_kind> scan;
 };
 
 struct record {
@@ -200,7 +203,7 @@ private:
     // What framing stops at: quote, LF, CR, NUL and, once the header is read,
     // the delimiter (until then '"' stands in for it).
     char frame_delimiter_ = '"';
-    text::byte_set<5> frame_stops_{{'"', '\n', '\r', '\0', '"'}};
+    stop_mask_fn stop_mask_ = nullptr;
     // Cells of the last frame, up to the header's count (the others are never
     // read): sized once the header is read, then framing fills the first
     // bound_count_ of them.
