@@ -1,5 +1,6 @@
 // The only translation unit that includes CLI11. Raw flags live in
-// raw_options; make_config() is where every value is checked.
+// raw_options; make_config() is where every value is checked, reading
+// nothing; resolve_api_key() is the one step that reads the key.
 #include "prospect/app/command_line.hpp"
 
 #include "prospect/app/exit_status.hpp"
@@ -183,12 +184,12 @@ std::string read_key_file(const std::string& path, bool strict, const log& out) 
 }
 
 // The key never appears in a message: only where it came from.
-std::string read_api_key(const std::string& key_file, bool strict, const log& out) {
+std::string read_api_key(const std::string& key_file, const char* env, bool strict, const log& out) {
     std::string key, source;
     if (!key_file.empty()) {
         key = trimmed(read_key_file(key_file, strict, out));
         source = "--api-key-file " + key_file;
-    } else if (const char* env = std::getenv("EXTROVERT_API_KEY")) {
+    } else if (env) {
         key = trimmed(env);
         source = "EXTROVERT_API_KEY";
     } else {
@@ -243,7 +244,8 @@ std::string did_you_mean(const CLI::App& cli, int argc, const char* const* argv)
     return {};
 }
 
-config make_config(const raw_options& raw) {
+// `input_is_stream`: the input is '-' or not a regular file (a pipe, a FIFO).
+config make_config(const raw_options& raw, bool input_is_stream) {
     config cfg;
     cfg.input_path = raw.input;
     cfg.reader.display_name = raw.input == "-" ? "standard input" : raw.input;
@@ -268,10 +270,7 @@ config make_config(const raw_options& raw) {
     // that they never replace the report of a real import of the same file.
     const char* kind = raw.dry_run ? ".dry-run" : raw.sandbox ? ".sandbox" : "";
     const char* ext = cfg.report_format == report::format::jsonl ? ".report.jsonl" : ".report.csv";
-    // A pipe or FIFO (/dev/stdin, <(...)) is read like '-', and reported likewise.
-    struct stat input {};
-    const bool stream = raw.input == "-" || (::stat(raw.input.c_str(), &input) == 0 && !S_ISREG(input.st_mode));
-    cfg.report_path = !raw.report.empty() ? raw.report : stream ? "-" : raw.input + kind + ext;
+    cfg.report_path = !raw.report.empty() ? raw.report : input_is_stream ? "-" : raw.input + kind + ext;
     // The embedded sandbox lives and dies with the process: nothing to resume.
     if (raw.sandbox || raw.dry_run)
         cfg.journal_path.clear();
@@ -326,13 +325,30 @@ config make_config(const raw_options& raw) {
                                       "local sandbox, never into a base URL",
                                       *raw.base_url));
     cfg.strict = raw.strict;
-    if (!cfg.dry_run && !cfg.sandbox) cfg.api_key = read_api_key(raw.api_key_file, cfg.strict, log(cfg.verbosity));
+    cfg.api_key_file = raw.api_key_file;
     return cfg;
+}
+
+// A pipe or FIFO (/dev/stdin, <(...)) is read like '-', and reported likewise.
+bool is_stream(const std::string& input) {
+    struct stat st {};
+    return input == "-" || (::stat(input.c_str(), &st) == 0 && !S_ISREG(st.st_mode));
 }
 
 }  // namespace
 
+void resolve_api_key(config& cfg, const char* env_key) {
+    if (!cfg.dry_run && !cfg.sandbox)
+        cfg.api_key = read_api_key(cfg.api_key_file, env_key, cfg.strict, log(cfg.verbosity));
+}
+
 parse_result parse_command_line(int argc, const char* const* argv) {
+    auto parsed = parse_options(argc, argv);
+    if (parsed.cfg) resolve_api_key(*parsed.cfg, std::getenv("EXTROVERT_API_KEY"));
+    return parsed;
+}
+
+parse_result parse_options(int argc, const char* const* argv) {
     raw_options raw;
     CLI::App cli{"prospect-import: adds every lead of a CSV file to an Extrovert campaign's prospect list, "
                  "as fast as the API's rate limit allows, and writes a per-row report.",
@@ -407,7 +423,7 @@ parse_result parse_command_line(int argc, const char* const* argv) {
     } catch (const CLI::ParseError& e) {
         throw usage_error(std::string(e.what()) + did_you_mean(cli, argc, argv) + " (see prospect-import --help)");
     }
-    return {make_config(raw), 0};
+    return {make_config(raw, is_stream(raw.input)), 0};
 }
 
 }  // namespace prospect::app

@@ -30,7 +30,8 @@ struct config {
     bool restart = false;                 // --restart: discard the journal and start afresh
     std::string metrics_file;             // --metrics-file: Prometheus textfile written at the end
     std::string base_url{net::default_base_url};
-    std::string api_key;                  // never logged; empty in a dry run
+    std::string api_key_file;             // --api-key-file; empty: EXTROVERT_API_KEY
+    std::string api_key;                  // never logged; empty in a dry run; set by resolve_api_key
     bool strict = false;                  // --strict: refuse a key file group or others can read or write
     std::string ca_file;
     int connections = 4;

@@ -167,6 +167,45 @@ TEST_CASE("--api-key-file wins over the environment, its trailing newline is not
     CHECK(cfg.api_key == "from-file");
 }
 
+static config parse_options_only(std::vector<std::string> args) {
+    args.insert(args.begin(), "prospect-import");
+    std::vector<const char*> argv;
+    for (auto& a : args) argv.push_back(a.c_str());
+    auto r = parse_options(static_cast<int>(argv.size()), argv.data());
+    REQUIRE(r.cfg);
+    return *r.cfg;
+}
+
+TEST_CASE("issue 16: the options alone read no key, from the environment or a file") {
+    api_key_env bad("abc\x01" "def");  // resolve_api_key would refuse it
+    auto from_env = parse_options_only({"--campaign", campaign, "x.csv"});
+    CHECK(from_env.api_key.empty());
+    CHECK(from_env.api_key_file.empty());
+    auto from_file = parse_options_only({"--api-key-file", "/nonexistent/key", "x.csv"});
+    CHECK(from_file.api_key.empty());
+    CHECK(from_file.api_key_file == "/nonexistent/key");
+}
+
+TEST_CASE("issue 16: resolve_api_key takes the environment's value as a parameter") {
+    api_key_env unset(nullptr);
+    config cfg;
+    resolve_api_key(cfg, " k \n");
+    CHECK(cfg.api_key == "k");
+    CHECK_THROWS_AS(resolve_api_key(cfg, nullptr), fatal_error);
+    config dry;
+    dry.dry_run = true;
+    resolve_api_key(dry, nullptr);
+    CHECK(dry.api_key.empty());
+    config from_file;
+    from_file.api_key_file = "/nonexistent/key";
+    try {
+        resolve_api_key(from_file, "from-env");
+        FAIL("a missing key file was accepted");
+    } catch (const fatal_error& e) {
+        CHECK(contains(e.what(), "--api-key-file /nonexistent/key"));
+    }
+}
+
 TEST_CASE("issue 14: an unknown option close to a real one is named") {
     CHECK(contains(usage_message({"--rat", "5", "x.csv"}), "did you mean --rate?"));
     CHECK(contains(usage_message({"--connection", "3", "x.csv"}), "did you mean --connections?"));
