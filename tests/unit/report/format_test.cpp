@@ -155,3 +155,41 @@ TEST_CASE("report formats are named csv and jsonl") {
     CHECK(format_from_string("jsonl") == format::jsonl);
     CHECK_FALSE(format_from_string("xml"));
 }
+
+// append_csv writes a record of plain cells in one piece and any other cell
+// by cell: both must give what the cells give one by one.
+TEST_CASE("a CSV record equals its cells joined, whichever way it is written") {
+    const std::string specials[] = {"", "x", ",", "\"", "\r", "\n", "=", "\xC3\xA9", "\xFF", "\x01"};
+    const std::string padding(20, 'p');
+    std::uint32_t state = 5;
+    auto pick = [&] {
+        state = state * 1103515245u + 12345u;
+        return (state >> 16) % 10;
+    };
+    for (int round = 0; round < 2000; ++round) {
+        std::string cells[5];
+        for (auto& c : cells) {
+            // mostly plain, sometimes a special byte before, inside or after a run of 20
+            const auto where = pick();
+            const auto& s = specials[pick() < 6 ? 1 : pick()];
+            c = where < 3 ? s + padding : where < 6 ? padding.substr(0, where * 3) + s + padding : padding + s;
+        }
+        row_result r = sample();
+        r.row = static_cast<std::size_t>(round) * 977;
+        r.profile_url = cells[0];
+        r.normalized_url = cells[1];
+        r.campaign_id = cells[2];
+        r.prospect_list_id = cells[3];
+        r.message = cells[4];
+        r.http_status = round % 3 ? 201 : 0;
+        r.move_duplicates = round % 4 ? std::optional<bool>(round % 2) : std::nullopt;
+        std::string expected = std::to_string(r.row);
+        for (int k = 0; k < 4; ++k) expected += "," + cell(cells[k]);
+        expected += std::string(",added,") + (r.http_status ? "201" : "") + ",1," + cell(cells[4]) + "," +
+                    (r.move_duplicates ? (*r.move_duplicates ? "true" : "false") : "") + "\n";
+        std::string out = "before\n";
+        append_csv(out, r);
+        CAPTURE(round);
+        CHECK(out == "before\n" + expected);
+    }
+}

@@ -2,7 +2,11 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdint>
+#include <string>
+
 using prospect::text::is_valid_utf8;
+using prospect::text::utf8_sequence_length;
 
 TEST_CASE("well-formed UTF-8 is accepted") {
     CHECK(is_valid_utf8(""));
@@ -22,4 +26,30 @@ TEST_CASE("ill-formed UTF-8 is refused") {
     CHECK_FALSE(is_valid_utf8("\xFF"));
     CHECK_FALSE(is_valid_utf8("\x80"));
     CHECK_FALSE(is_valid_utf8("\xE9t\xE9"));         // Windows-1252 "été"
+}
+
+// The eight-byte ASCII steps must not skip a bad byte wherever it falls.
+TEST_CASE("is_valid_utf8 agrees with a byte-by-byte walk at every offset") {
+    auto walk = [](std::string_view s) {
+        for (std::size_t i = 0; i < s.size();) {
+            std::size_t n = utf8_sequence_length(s.substr(i));
+            if (n == 0) return false;
+            i += n;
+        }
+        return true;
+    };
+    const std::string pieces[] = {"a", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xC3", "\x80", "\xED\xA0\x80"};
+    std::uint32_t state = 1;
+    for (int round = 0; round < 3000; ++round) {
+        std::string s;
+        const int length = round % 40;
+        for (int k = 0; k < length; ++k) {
+            state = state * 1103515245u + 12345u;
+            // mostly ASCII, now and then a multi-byte or a broken sequence
+            const std::uint32_t pick = (state >> 16) % 120;
+            s += pick < 7 ? pieces[pick] : std::string(1, static_cast<char>('a' + pick % 26));
+        }
+        CAPTURE(s);
+        CHECK(is_valid_utf8(s) == walk(s));
+    }
 }
