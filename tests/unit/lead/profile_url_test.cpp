@@ -278,3 +278,22 @@ TEST_CASE("percent-encoding any byte of a slug changes nothing") {
         }
     }
 }
+
+// Long cells are checked 16 bytes a step with an overlapping last step.
+TEST_CASE("a control byte, space or DEL is found wherever it is in the URL") {
+    const std::string url = "https://www.linkedin.com/in/jane-doe-0123456789abcdef?trk=x";
+    std::string out;
+    for (std::size_t at = 1; at + 1 < url.size(); ++at)
+        for (char bad : {'\x01', '\x1F', ' ', '\x7F', '\t'}) {
+            std::string cell = url;
+            cell[at] = bad;
+            CAPTURE(at);
+            CHECK(normalize_profile_url(cell, out) == url_error::bad_character);
+        }
+    for (std::size_t size = 1; size <= url.size(); ++size) {
+        CAPTURE(size);
+        CHECK(normalize_profile_url(url.substr(0, size), out) != url_error::bad_character);
+    }
+    CHECK(normalize_profile_url("https://www.linkedin.com/in/j\xC3\xA9r\xC3\xB4me-\xE2\x82\xAC", out) == std::nullopt);
+    CHECK(out == "https://www.linkedin.com/in/j%C3%A9r%C3%B4me-%E2%82%AC");
+}
