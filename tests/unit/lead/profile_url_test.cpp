@@ -297,3 +297,25 @@ TEST_CASE("a control byte, space or DEL is found wherever it is in the URL") {
     CHECK(normalize_profile_url("https://www.linkedin.com/in/j\xC3\xA9r\xC3\xB4me-\xE2\x82\xAC", out) == std::nullopt);
     CHECK(out == "https://www.linkedin.com/in/j%C3%A9r%C3%B4me-%E2%82%AC");
 }
+
+// Scheme, authority and path ends are found 16 bytes a step: every length of
+// host and slug puts them on every side of a step.
+TEST_CASE("a query, fragment or path end is found wherever it falls") {
+    std::string out;
+    for (std::size_t n = 1; n < 40; ++n) {
+        const std::string slug(n, 'a');
+        const std::string subdomains(n % 20 * 2, 'x');
+        std::string host = "linkedin.com";
+        for (std::size_t k = 0; k < subdomains.size(); k += 2) host = "x." + host;
+        for (std::string_view end : {"", "?trk=a/b", "#in/x", "/details/?q#f"}) {
+            for (std::string_view scheme : {"", "https://", "//"}) {
+                const std::string cell = std::string(scheme) + host + "/in/" + slug + std::string(end);
+                CAPTURE(cell);
+                REQUIRE_FALSE(normalize_profile_url(cell, out));
+                CHECK(out == "https://www.linkedin.com/in/" + slug);
+            }
+        }
+        CHECK(normalize_profile_url(host + ":8080/in/" + slug, out) == url_error::bad_port);
+        CHECK(normalize_profile_url("ftp://" + host + "/in/" + slug, out) == url_error::unsupported_scheme);
+    }
+}
