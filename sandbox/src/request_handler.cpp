@@ -1,6 +1,7 @@
 #include "prospect/sandbox/request_handler.hpp"
 
 #include "prospect/lead/uuid.hpp"
+#include "prospect/text/ascii.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -15,10 +16,7 @@ constexpr std::string_view limit_path = "/_sandbox/limit";
 bool is_application_json(std::string_view content_type) noexcept {
     content_type = content_type.substr(0, content_type.find(';'));
     while (content_type.ends_with(' ')) content_type.remove_suffix(1);
-    constexpr std::string_view expected = "application/json";
-    return std::ranges::equal(content_type, expected, [](char a, char b) {
-        return (a >= 'A' && a <= 'Z' ? a - 'A' + 'a' : a) == b;
-    });
+    return text::iequals(content_type, "application/json");
 }
 
 std::unique_ptr<store_log> open_log(const server_params& params, store& into) {

@@ -3,6 +3,8 @@
 // the URL).
 #include "prospect/net/base_url.hpp"
 
+#include "prospect/text/ascii.hpp"
+
 #include <arpa/inet.h>
 
 #include <charconv>
@@ -13,16 +15,6 @@ namespace {
 
 [[noreturn]] void refuse(std::string_view url, std::string_view why) {
     throw std::invalid_argument("--base-url '" + std::string(url) + "': " + std::string(why));
-}
-
-bool starts_with_nocase(std::string_view s, std::string_view prefix) {
-    if (s.size() < prefix.size()) return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        if (c != prefix[i]) return false;
-    }
-    return true;
 }
 
 bool is_dns_char(char c) {
@@ -50,9 +42,9 @@ bool is_ip_literal(const std::string& host, int family) {
 
 base_url parse_base_url(std::string_view url) {
     std::string_view rest;
-    if (starts_with_nocase(url, "https://")) {
+    if (text::istarts_with(url, "https://")) {
         rest = url.substr(8);
-    } else if (starts_with_nocase(url, "http://")) {
+    } else if (text::istarts_with(url, "http://")) {
         refuse(url, "plain http:// is refused, the API key must not travel in clear; use https://");
     } else {
         refuse(url, "expected https://host[:port][/path-prefix]");
@@ -91,7 +83,7 @@ base_url parse_base_url(std::string_view url) {
             if (!is_dns_char(c)) refuse(url, "invalid character in host name");
         if (host.front() == '.' || host.front() == '-') refuse(url, "invalid host name");
         out.host.reserve(host.size());
-        for (char c : host) out.host.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+        for (char c : host) out.host.push_back(text::ascii_lower(c));
         out.host_is_ip = is_ip_literal(out.host, AF_INET);
     }
 

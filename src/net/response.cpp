@@ -9,6 +9,7 @@
 
 #include <charconv>
 
+#include "prospect/text/ascii.hpp"
 #include "prospect/text/utf8.hpp"
 
 namespace prospect::net {
@@ -27,14 +28,9 @@ bool is_bidi_control(std::string_view seq) noexcept {
     return b(1) == 0x81 && b(2) >= 0xa6 && b(2) <= 0xa9;
 }
 
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
 std::size_t find_nocase(std::string_view hay, std::string_view needle, std::size_t from = 0) {
-    for (std::size_t i = from; i + needle.size() <= hay.size(); ++i) {
-        std::size_t k = 0;
-        while (k < needle.size() && lower(hay[i + k]) == needle[k]) ++k;
-        if (k == needle.size()) return i;
-    }
+    for (std::size_t i = from; i + needle.size() <= hay.size(); ++i)
+        if (text::istarts_with(hay.substr(i), needle)) return i;
     return std::string_view::npos;
 }
 
