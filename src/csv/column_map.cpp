@@ -1,4 +1,4 @@
-// Which column is which field (PRODUCT.md "Columns"): --column first, then
+// Which column is which field (docs/contract.md "Columns"): --column first, then
 // the alias table; several url columns are told apart by what their first
 // cells hold, and a campaign or list column must hold UUIDs. The look-ahead
 // reads up to look_ahead_records records past the header, then rewinds the

@@ -1,6 +1,6 @@
 // Where the record reader's bytes come from (private to src/csv): a file
 // descriptor, memory, or either of them behind a decoder to UTF-8. A regular
-// file is watched for changes while it is read (PRODUCT.md "What is read").
+// file is watched for changes while it is read (docs/contract.md "What is read").
 #pragma once
 
 #include "prospect/csv/record_reader.hpp"

@@ -83,7 +83,7 @@ char* put(char* w, std::string_view s) noexcept {
 
 char* put_number(char* w, std::size_t n) noexcept { return std::to_chars(w, w + 20, n).ptr; }
 
-// The report is always UTF-8 (PRODUCT.md): a byte that starts no UTF-8
+// The report is always UTF-8 (docs/contract.md): a byte that starts no UTF-8
 // sequence is written as U+FFFD.
 std::string with_replacement_characters(std::string_view cell) {
     std::string out;

@@ -1,4 +1,4 @@
-// How prospect-import reads the files users really have (PRODUCT.md
+// How prospect-import reads the files users really have (docs/contract.md
 // "Columns", "What is read"), through the real binary's dry run: exports of
 // Phantombuster, Waalaxy, HubSpot and hand-made sheets from
 // tests/data/exports/, UTF-16 and Windows-1252 files, gzip, pipes and FIFOs.

@@ -1,6 +1,6 @@
 // The bytes of one v2 bulk request (POST {prefix}/client/v2/prospect-list/
 // {listId}/add-users-to-list): head and JSON body built URL by URL into
-// buffers reused from batch to batch (EXTROVERT_API.md, "The bulk endpoint (v2)").
+// buffers reused from batch to batch (docs/contract.md, "Bulk endpoint").
 #pragma once
 
 #include <cstddef>
