@@ -1,10 +1,8 @@
 # net: api_connection against the real prospect-sandbox over TLS on loopback.
-if(TARGET prospect_net AND TARGET prospect_sandbox_lib)
-  prospect_e2e_test(net SOURCES ${CMAKE_CURRENT_LIST_DIR}/net_connection_test.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/net_idle_close_test.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/net_framing_test.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/net_hostile_test.cpp
-    LIBS prospect_net prospect_sandbox_lib)
-endif()
+prospect_e2e_test(net SOURCES ${CMAKE_CURRENT_LIST_DIR}/net_connection_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/net_idle_close_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/net_framing_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/net_hostile_test.cpp
+  LIBS prospect_net prospect_sandbox_lib)
 # The importer against hostile-server (its own file, included from here).
 include(${CMAKE_CURRENT_LIST_DIR}/hostile.cmake)
