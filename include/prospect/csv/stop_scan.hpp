@@ -1,5 +1,5 @@
-// Where framing must look in a block of 64 input bytes: the quotes, line
-// breaks, NULs and delimiters, as one bit a byte. Three ways to compute it
+// Where framing must look in a block of 64 input bytes: the delimiters, and
+// the quotes, line breaks and NULs, as one bit a byte. Three ways to compute it
 // (AVX2, SSE2, portable words), picked once at run time by what the CPU has;
 // all three give the same mask, which the tests check.
 #pragma once
@@ -9,9 +9,16 @@
 
 namespace prospect::csv {
 
-// Bit i set: p[i] is '"', '\n', '\r', '\0' or `delimiter`. p must have 64
-// readable bytes.
-using stop_mask_fn = std::uint64_t (*)(const char* p, char delimiter) noexcept;
+// Bit i of `delimiters` set: p[i] is `delimiter`; of `others`: p[i] is '"',
+// '\n', '\r' or '\0'.
+struct stop_bits {
+    std::uint64_t delimiters = 0;
+    std::uint64_t others = 0;
+    friend bool operator==(const stop_bits&, const stop_bits&) = default;
+};
+
+// p must have 64 readable bytes.
+using stop_mask_fn = stop_bits (*)(const char* p, char delimiter) noexcept;
 
 enum class scan_kind : unsigned char { portable, sse2, avx2 };
 

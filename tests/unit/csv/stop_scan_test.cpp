@@ -13,12 +13,13 @@ namespace {
 
 constexpr scan_kind all_kinds[] = {scan_kind::portable, scan_kind::sse2, scan_kind::avx2};
 
-std::uint64_t naive_mask(const char* p, char delimiter) {
-    std::uint64_t mask = 0;
-    for (int i = 0; i < 64; ++i)
-        if (p[i] == '"' || p[i] == '\n' || p[i] == '\r' || p[i] == '\0' || p[i] == delimiter)
-            mask |= std::uint64_t{1} << i;
-    return mask;
+stop_bits naive_mask(const char* p, char delimiter) {
+    stop_bits bits;
+    for (int i = 0; i < 64; ++i) {
+        if (p[i] == delimiter) bits.delimiters |= std::uint64_t{1} << i;
+        if (p[i] == '"' || p[i] == '\n' || p[i] == '\r' || p[i] == '\0') bits.others |= std::uint64_t{1} << i;
+    }
+    return bits;
 }
 
 // Text that is mostly stops: quotes, CR, LF, CRLF, delimiters, NUL and bytes
@@ -62,12 +63,14 @@ TEST_CASE("every scan kind finds exactly the stops of a block") {
     const std::string alphabet = std::string("\"\r\n\0,;\t|a\x80\xFF", 13);
     char block[64];
     for (int round = 0; round < 2000; ++round) {
-        const char delimiter = ",;\t|"[round % 4];
+        const char delimiter = ",;\t|\""[round % 5];  // '"' stands in before the header is read
         for (char& c : block) c = rng() % 3 ? alphabet[rng() % alphabet.size()] : static_cast<char>(rng());
-        const std::uint64_t expected = naive_mask(block, delimiter);
+        const stop_bits expected = naive_mask(block, delimiter);
         for (scan_kind kind : all_kinds) {
             CAPTURE(to_string(kind));
-            CHECK(stop_mask_for(kind)(block, delimiter) == expected);
+            const stop_bits got = stop_mask_for(kind)(block, delimiter);
+            CHECK(got.delimiters == expected.delimiters);
+            CHECK(got.others == expected.others);
         }
     }
 }
