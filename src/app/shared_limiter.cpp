@@ -1,6 +1,6 @@
 // The limiter of importers that share one limit through Redis: tokens come
-// from the shared bucket, and a 429 seen here slows every importer on it.
-// Retry-After stays the throttled row's own floor (row_fsm).
+// from the shared bucket, and a 429 seen here counts towards slowing every
+// importer on it. Retry-After stays the throttled row's own floor (row_fsm).
 #include "prospect/app/limiter.hpp"
 
 #include "prospect/app/exit_status.hpp"

@@ -5,9 +5,11 @@
 -- used, so one round trip serves several requests and their sum over time
 -- still never exceeds rate x elapsed + burst.
 --
--- ARGV: op ('take' or 'throttle'), importer id, its --rate, its --burst,
+-- ARGV: op ('take' or 'report'), importer id, its --rate, its --burst,
 --       tokens wanted (take; 0 only refreshes the importer's presence),
---       lease ms, presence ms, regrow ms, decrease factor.
+--       lease ms, presence ms, regrow ms, decrease factor, 429s the
+--       importer saw since its last call, the fewest 429s that cut, the
+--       share of the tokens taken that 429s must reach to cut.
 -- Returns (all strings): granted, wait us (when nothing was granted),
 --       balance before the grant, effective rate, ceiling rate, burst,
 --       live importers, Redis time us, 1 if this call cut the rate.
@@ -15,18 +17,22 @@
 -- The hash holds b (balance, tokens; negative while reservations are
 -- outstanding), t (time of b, us), r (effective rate at t), c (when the
 -- limit began, us: a Redis restarted empty or a limit expired begins anew),
--- ct and cr (time and rate of the last cut for a 429), gs, gc, gp (the
--- second of the grant counts, grants in it, grants in the second before),
--- and one field 'i:<id>' = '<expiry us> <rate> <burst>' per importer.
+-- ct and cr (time and rate of the last cut for 429s), gs (the second the
+-- counts below are in), gc and gp (tokens taken in that second and in the
+-- one before), qc and qp (429s reported in them, since the last cut), and
+-- one field 'i:<id>' = '<expiry us> <rate> <burst>' per importer.
 local key = KEYS[1]
 local op, id = ARGV[1], ARGV[2]
 local my_rate, my_burst = tonumber(ARGV[3]), tonumber(ARGV[4])
-local want = tonumber(ARGV[5])
+local n = tonumber(ARGV[5])
 local lease = tonumber(ARGV[6]) / 1000
 local presence_us = tonumber(ARGV[7]) * 1000
 local regrow_us = tonumber(ARGV[8]) * 1000
 local factor = tonumber(ARGV[9])
-local holdoff_us = 1000000  -- 429s within a second of a cut are the same signal
+local throttled = tonumber(ARGV[10])
+local min_throttled = tonumber(ARGV[11])
+local throttled_share = tonumber(ARGV[12])
+local holdoff_us = 1000000  -- 429s within a second of a cut are the same episode
 local min_rate = 0.5        -- a cut never goes below this (unless the ceiling does)
 
 local function num(x) return string.format('%.17g', x) end
@@ -82,43 +88,55 @@ end
 local began = s.c or (s.t and 0 or now)
 
 local sec = math.floor(now / 1000000)
-local gc, gp = s.gc or 0, s.gp or 0
+local gc, gp, qc, qp = s.gc or 0, s.gp or 0, s.qc or 0, s.qp or 0
 if s.gs ~= sec then
-  if s.gs == sec - 1 then gp = gc else gp = 0 end
-  gc = 0
+  if s.gs == sec - 1 then gp, qp = gc, qc else gp, qp = 0, 0 end
+  gc, qc = 0, 0
 end
+-- 429s within a second of a cut answer requests sent before it: they are
+-- that episode, and count towards no other.
+local episode = s.ct and now - s.ct < holdoff_us
+if not episode then qc = qc + throttled end
 
 local granted, wait_us, cut = 0, 0, 0
+-- Over the last second (the previous second weighted by how much of it lies
+-- within it): the tokens taken and the 429s reported. A cut needs 429s to be
+-- a share of what was taken, not one stray answer: a request that met the
+-- server's bucket a little early (the loop or the network late on the one
+-- before) says nothing of the rate, and a cut costs every importer for the
+-- whole climb back.
+local frac = (now % 1000000) / 1000000
+local taken = gp * (1 - frac) + gc
+local q = qp * (1 - frac) + qc
+if throttled > 0 and not episode and q >= min_throttled and q >= throttled_share * taken then
+  -- Cut from what was really taken over the last second when that is below
+  -- the rate: cutting an unused rate would slow nobody. A limit younger than
+  -- a second has taken over its life only: per second of it.
+  local life = math.min(1, math.max(0, now - began) / 1000000)
+  local taken_rate = life > 0 and taken / life or eff
+  local cut_rate = math.max(math.min(min_rate, ceiling), factor * math.min(eff, taken_rate))
+  s.ct, s.cr = now, cut_rate
+  eff = cut_rate
+  cut = 1
+  qc, qp = 0, 0  -- this episode's 429s are spent
+end
+
 local before = balance
 if op == 'take' then
   -- No importer takes more than a lease of the rate at once, and all of them
   -- together reserve at most one lease each ahead of now.
   local lease_tokens = math.max(1, math.ceil(lease * eff))
   local room = balance + lease_tokens * importers
-  granted = math.max(0, math.min(want, lease_tokens, math.floor(room)))
-  if want > 0 and granted == 0 then
+  granted = math.max(0, math.min(n, lease_tokens, math.floor(room)))
+  if n > 0 and granted == 0 then
     wait_us = math.ceil((1 - room) / eff * 1000000)
   end
   balance = balance - granted
   gc = gc + granted
-elseif op == 'throttle' then
-  if not s.ct or now - s.ct >= holdoff_us then
-    -- Cut from what was really taken over the last second when that is
-    -- below the rate: cutting an unused rate would slow nobody. A limit
-    -- younger than a second has taken over its life only: per second of it.
-    local frac = (now % 1000000) / 1000000
-    local taken = gp * (1 - frac) + gc
-    local life = math.min(1, math.max(0, now - began) / 1000000)
-    local taken_rate = life > 0 and taken / life or eff
-    local cut_rate = math.max(math.min(min_rate, ceiling), factor * math.min(eff, taken_rate))
-    s.ct, s.cr = now, cut_rate
-    eff = cut_rate
-    cut = 1
-  end
 end
 
-redis.call('HSET', key, 'b', num(balance), 't', num(now), 'r', num(eff),
-           'gs', num(sec), 'gc', num(gc), 'gp', num(gp), 'c', num(began))
+redis.call('HSET', key, 'b', num(balance), 't', num(now), 'r', num(eff), 'gs', num(sec),
+           'gc', num(gc), 'gp', num(gp), 'qc', num(qc), 'qp', num(qp), 'c', num(began))
 if s.ct then redis.call('HSET', key, 'ct', num(s.ct), 'cr', num(s.cr)) end
 -- A limit nobody uses any more disappears on its own.
 redis.call('PEXPIRE', key, math.max(60000, 2 * presence_us / 1000, 2 * regrow_us / 1000))

@@ -56,11 +56,13 @@ limit_outcome read_state(const redis_reply& reply) {
 }
 
 asio::awaitable<limit_outcome> run(redis_client& client, const limit_call& call, std::string_view op,
-                                   std::int64_t want, std::chrono::steady_clock::duration timeout) {
+                                   std::int64_t n, std::int64_t throttled, std::chrono::steady_clock::duration timeout) {
     std::vector<std::string> args{"EVALSHA", limit_script_sha1(), "1", call.key, std::string(op), call.importer,
-                                  number(call.rate), number(call.burst), std::to_string(want),
+                                  number(call.rate), number(call.burst), std::to_string(n),
                                   std::to_string(call.lease.count()), std::to_string(call.presence.count()),
-                                  std::to_string(call.regrow.count()), number(call.decrease_factor)};
+                                  std::to_string(call.regrow.count()), number(call.decrease_factor),
+                                  std::to_string(throttled), std::to_string(call.min_throttled),
+                                  number(call.throttled_share)};
     auto result = co_await client.command(args, timeout);
     if (result.reply && result.reply->type == redis_reply::kind::error && result.reply->text.starts_with("NOSCRIPT")) {
         args[0] = "EVAL";
@@ -92,13 +94,13 @@ const std::string& limit_script_sha1() {
 }
 
 asio::awaitable<limit_outcome> take_tokens(redis_client& client, const limit_call& call, std::int64_t want,
-                                           std::chrono::steady_clock::duration timeout) {
-    co_return co_await run(client, call, "take", want, timeout);
+                                           std::chrono::steady_clock::duration timeout, std::int64_t throttled) {
+    co_return co_await run(client, call, "take", want, throttled, timeout);
 }
 
-asio::awaitable<limit_outcome> signal_throttled(redis_client& client, const limit_call& call,
+asio::awaitable<limit_outcome> report_throttled(redis_client& client, const limit_call& call, std::int64_t throttled,
                                                 std::chrono::steady_clock::duration timeout) {
-    co_return co_await run(client, call, "throttle", 0, timeout);
+    co_return co_await run(client, call, "report", 0, throttled, timeout);
 }
 
 std::vector<std::chrono::microseconds> grant_schedule(std::int64_t granted, double balance_before, double rate) {

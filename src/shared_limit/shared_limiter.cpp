@@ -1,9 +1,9 @@
 // The limiter's moving parts: acquire() hands out tokens from a local queue
 // of due times, refilled by one coroutine at a time from the script (or,
 // while Redis is away, from a local token bucket at the fallback share); a
-// keeper coroutine keeps this importer's presence fresh when it is not
-// taking, and reconnects with backoff after a loss. Everything runs on one
-// io_context, so the state needs no lock.
+// keeper coroutine reports 429s, keeps this importer's presence fresh when
+// it is not taking, and reconnects with backoff after a loss. Everything
+// runs on one io_context, so the state needs no lock.
 #include "prospect/shared_limit/shared_limiter.hpp"
 
 #include <openssl/rand.h>
@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <deque>
 #include <optional>
+#include <utility>
 
 #include "prospect/policy/token_bucket.hpp"
 #include "prospect/shared_limit/fallback_share.hpp"
@@ -33,8 +34,8 @@ using clock = std::chrono::steady_clock;
 
 constexpr auto first_backoff = std::chrono::milliseconds(100);
 constexpr auto max_backoff = std::chrono::seconds(2);
-// 429s within this long of the last signal sent are the same episode (the
-// script would ignore them anyway): no round trip for them.
+// While Redis is lost, 429s within this long of a cut of the local share are
+// the same episode.
 constexpr auto throttle_holdoff = std::chrono::seconds(1);
 
 std::string random_id() {
@@ -68,6 +69,8 @@ struct shared_limiter::state : std::enable_shared_from_this<state> {
         call.presence = params.presence;
         call.regrow = params.regrow;
         call.decrease_factor = params.decrease_factor;
+        call.min_throttled = params.min_throttled;
+        call.throttled_share = params.throttled_share;
         shared_rate = params.rate;
         shared_burst = params.burst;
     }
@@ -78,14 +81,15 @@ struct shared_limiter::state : std::enable_shared_from_this<state> {
     redis_client client;
     limit_call call;
     wake_set wakes;         // acquire()'s waiters: a due token, a refill, close()
-    wake_set keeper_wakes;  // the keeper's sleeps: a loss, close()
+    wake_set keeper_wakes;  // the keeper's sleeps: a 429, a loss, close()
 
     std::deque<clock::time_point> due;  // tokens held here, when each may be used
     bool refilling = false;
     bool closed = false;
     bool sharing_now = true;
-    bool throttle_in_flight = false;
     clock::time_point last_call{};
+    clock::time_point last_report{};
+    std::int64_t unreported = 0;  // 429s seen since the last call to Redis
     std::optional<clock::time_point> last_throttle;
 
     double shared_rate;
@@ -93,6 +97,23 @@ struct shared_limiter::state : std::enable_shared_from_this<state> {
     std::size_t live_importers = 1;
     std::optional<policy::token_bucket> local;  // set while Redis is lost
     std::uint64_t handed_out = 0;
+    std::uint64_t overflowed = 0;
+
+    // Tokens due by now beyond this importer's share of the burst are not
+    // used: a bucket that waited for its sender (the connections not yet up
+    // at start, a stall of the loop) holds no more than its burst, and the
+    // server's bucket, which saved no more than one burst meanwhile, is
+    // shared by every importer. Used late all at once, a whole lease of
+    // them would meet it in one instant: 429s. Like a full bucket's refill,
+    // they are lost; they were due, and the limit counted them.
+    void overflow(clock::time_point now) {
+        const auto share = fallback_share(shared_rate, shared_burst, live_importers);
+        const auto cap = static_cast<std::ptrdiff_t>(std::floor(share.burst));
+        const auto due_now = std::upper_bound(due.begin(), due.end(), now) - due.begin();
+        if (due_now <= cap) return;
+        due.erase(due.begin(), due.begin() + (due_now - cap));
+        overflowed += static_cast<std::uint64_t>(due_now - cap);
+    }
 
     void apply(const limit_state& s) {
         shared_rate = s.rate;
@@ -135,7 +156,8 @@ struct shared_limiter::state : std::enable_shared_from_this<state> {
     }
 
     asio::awaitable<void> refill_shared() {
-        auto out = co_await take_tokens(client, call, lease_tokens(shared_rate), params.command_timeout);
+        auto out = co_await take_tokens(client, call, lease_tokens(shared_rate), params.command_timeout,
+                                        std::exchange(unreported, 0));
         last_call = clock::now();
         if (closed) co_return;
         if (!out.state) {
@@ -161,9 +183,14 @@ struct shared_limiter::state : std::enable_shared_from_this<state> {
         auto backoff = clock::duration(first_backoff);
         while (!closed) {
             if (sharing_now) {
-                const auto next = last_call + params.presence / 3;
+                auto next = last_call + params.presence / 3;
+                if (unreported > 0) next = std::min(next, last_report + params.report_spacing);
                 if (clock::now() < next) {
                     co_await keeper_wakes.wait_until(next);
+                    continue;
+                }
+                if (unreported > 0) {
+                    co_await report();
                     continue;
                 }
                 auto out = co_await take_tokens(client, call, 0, params.command_timeout);
@@ -194,11 +221,11 @@ struct shared_limiter::state : std::enable_shared_from_this<state> {
         }
     }
 
-    asio::awaitable<void> send_throttle() {
-        auto self = shared_from_this();
-        throttle_in_flight = true;
-        auto out = co_await signal_throttled(client, call, params.command_timeout);
-        throttle_in_flight = false;
+    // The 429s seen since the last call. The tokens held stay: they were
+    // granted within the limit as it was, and a cut slows the next grants.
+    asio::awaitable<void> report() {
+        last_report = clock::now();
+        auto out = co_await report_throttled(client, call, std::exchange(unreported, 0), params.command_timeout);
         last_call = clock::now();
         if (closed) co_return;
         if (out.state) apply(*out.state);
@@ -232,6 +259,7 @@ asio::awaitable<bool> shared_limiter::acquire() {
     auto s = state_;
     for (;;) {
         if (s->closed) co_return false;
+        s->overflow(clock::now());
         if (!s->due.empty()) {
             const auto at = s->due.front();
             s->due.pop_front();
@@ -250,16 +278,18 @@ asio::awaitable<bool> shared_limiter::acquire() {
 void shared_limiter::on_throttled() {
     auto& s = *state_;
     if (s.closed) return;
+    if (s.sharing_now) {
+        // One 429 is no verdict on the rate: the script weighs it with every
+        // importer's. The keeper reports it (at once, or with the next take).
+        ++s.unreported;
+        s.keeper_wakes.wake_all();
+        return;
+    }
     s.due.clear();
     const auto now = clock::now();
     if (s.last_throttle && now - *s.last_throttle < throttle_holdoff) return;
     s.last_throttle = now;
-    if (!s.sharing_now) {
-        s.local->set_rate(s.local->rate() * s.params.decrease_factor, now);
-        return;
-    }
-    if (s.throttle_in_flight) return;
-    asio::co_spawn(s.executor, s.send_throttle(), asio::detached);
+    s.local->set_rate(s.local->rate() * s.params.decrease_factor, now);
 }
 
 void shared_limiter::close() {
@@ -273,6 +303,7 @@ void shared_limiter::close() {
 
 std::uint64_t shared_limiter::round_trips() const { return state_->client.round_trips(); }
 std::uint64_t shared_limiter::tokens() const { return state_->handed_out; }
+std::uint64_t shared_limiter::overflowed() const { return state_->overflowed; }
 bool shared_limiter::sharing() const { return state_->sharing_now; }
 double shared_limiter::rate() const { return state_->sharing_now ? state_->shared_rate : state_->local->rate(); }
 std::size_t shared_limiter::importers() const { return state_->live_importers; }

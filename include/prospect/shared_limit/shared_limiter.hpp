@@ -35,9 +35,16 @@ struct shared_limiter_params {
     // (it calls at least every third of this while running).
     std::chrono::milliseconds presence{5000};
     // After a cut for a 429 the shared rate climbs back to the ceiling in this long.
-    std::chrono::milliseconds regrow{10000};
-    // A 429 sets the shared rate to this x the rate taken over the last second.
+    std::chrono::milliseconds regrow{3000};
+    // A cut sets the shared rate to this x the rate taken over the last second.
     double decrease_factor = 0.9;
+    // 429s cut the shared rate only when, over the last second, they were at
+    // least this many and this share of the tokens all importers took.
+    int min_throttled = 3;
+    double throttled_share = 0.03;
+    // 429s are reported to Redis at once, but no sooner than this after the
+    // last report (the rest go with it, or with the next take).
+    std::chrono::milliseconds report_spacing{200};
 };
 
 class shared_limiter {
@@ -53,16 +60,20 @@ public:
     // Waits until one request may be sent; false once close() was called.
     // Any number of coroutines may wait at once; one refill is in flight at a time.
     boost::asio::awaitable<bool> acquire();
-    // A 429 seen by this importer: lowers the shared rate for every importer
-    // on the limit (at most once a second) and drops the tokens held here.
+    // A 429 seen by this importer, reported to Redis: once 429s are a share
+    // of what all importers took (min_throttled, throttled_share), the shared
+    // rate is cut for every one of them (at most once a second).
     void on_throttled();
     // Wakes every waiter at once (they return false) and stops background work.
     void close();
 
-    // Redis commands answered so far (script calls, heartbeats, reconnects' first call).
+    // Redis commands answered so far (script calls, heartbeats, 429 reports, reconnects' first call).
     std::uint64_t round_trips() const;
     // Tokens handed out by acquire() so far.
     std::uint64_t tokens() const;
+    // Tokens granted but never used: due by a time when more than a burst
+    // of them were (this importer could not send them on time).
+    std::uint64_t overflowed() const;
     // False while going on under the local share (Redis lost).
     bool sharing() const;
     // Requests per second now in force for this importer: the shared rate, or the local share.

@@ -152,75 +152,107 @@ TEST_CASE("an importer with a lower --rate and --burst joining lowers the shared
     });
 }
 
-TEST_CASE("a 429 cuts the shared rate to 0.9 x what was taken over the last second, climbs back linearly, one cut a second") {
+// What the script counts over the last second: the current second's counts
+// plus the previous second's, weighted by what of it lies within the last
+// second (each pair: Redis time, count).
+double last_second(const std::vector<std::pair<std::int64_t, std::int64_t>>& counts, std::int64_t now_us) {
+    const auto sec = now_us / 1000000;
+    double current = 0, previous = 0;
+    for (auto [t, n] : counts) {
+        if (t / 1000000 == sec) current += static_cast<double>(n);
+        if (t / 1000000 == sec - 1) previous += static_cast<double>(n);
+    }
+    const double frac = static_cast<double>(now_us % 1000000) / 1e6;
+    return previous * (1 - frac) + current;
+}
+
+TEST_CASE("a stray 429 does not cut the shared rate, 429s at 3% of the tokens taken do, to 0.9 x what was taken, climbing back linearly, one cut a second") {
     redis_server server;
     run_scenario([&](asio::any_io_executor ex) -> asio::awaitable<void> {
         redis_client client(ex);
         co_await connect(client, server);
-        auto a = importer("a", 100, 5);
-        auto b = importer("b", 100, 5);
+        auto a = importer("a", 1000, 5);
+        auto b = importer("b", 1000, 5);
         a.regrow = b.regrow = 400ms;
-        std::vector<std::pair<std::int64_t, std::int64_t>> grants;  // (Redis time, granted)
-        for (int i = 0; i < 20; ++i) {
-            auto s = co_await take(client, i % 2 ? a : b, 20);
+        std::vector<std::pair<std::int64_t, std::int64_t>> grants, reported;  // (Redis time, count)
+        for (int i = 0; i < 4; ++i) {
+            auto s = co_await take(client, i % 2 ? a : b, 200);
             grants.emplace_back(s.redis_now_us, s.granted);
         }
-        auto out = co_await signal_throttled(client, b, 1s);
+        CHECK(last_second(grants, grants.back().first) > 400);
+
+        // One 429, then two more: 3 of over 400 tokens taken is under 3%.
+        for (std::int64_t n : {1, 2}) {
+            auto out = co_await report_throttled(client, n == 1 ? b : a, n, 1s);
+            REQUIRE(out.state);
+            reported.emplace_back(out.state->redis_now_us, n);
+            CHECK_FALSE(out.state->cut);
+            CHECK(out.state->rate == 1000);
+        }
+        // A 429 rides on a take as well, and weighs the same.
+        auto with_take = co_await take_tokens(client, b, 0, 1s, 1);
+        REQUIRE(with_take.state);
+        reported.emplace_back(with_take.state->redis_now_us, 1);
+        CHECK_FALSE(with_take.state->cut);
+
+        // Enough for 3% of the tokens taken: the rate is cut for everyone.
+        const auto to_share = static_cast<std::int64_t>(std::ceil(0.03 * last_second(grants, with_take.state->redis_now_us)));
+        auto out = co_await report_throttled(client, a, to_share, 1s);
         REQUIRE(out.state);
         const auto cut = *out.state;
+        reported.emplace_back(cut.redis_now_us, to_share);
+        CAPTURE(last_second(reported, cut.redis_now_us));
+        CAPTURE(last_second(grants, cut.redis_now_us));
         CHECK(cut.cut);
-        // What the script counts as taken over the last second: the grants in
-        // the current second plus the previous second's, weighted by what of
-        // it lies within the last second; per second of the limit's life when
-        // that is shorter (here: it began with the first take, a few ms ago).
-        auto taken_per_second = [&](std::int64_t now_us) {
-            const auto sec = now_us / 1000000;
-            double current = 0, previous = 0;
-            for (auto [t, n] : grants) {
-                if (t / 1000000 == sec) current += static_cast<double>(n);
-                if (t / 1000000 == sec - 1) previous += static_cast<double>(n);
-            }
-            const double frac = static_cast<double>(now_us % 1000000) / 1e6;
-            const double life = std::min(1.0, static_cast<double>(now_us - grants.front().first) / 1e6);
-            REQUIRE(life > 0);
-            return (previous * (1 - frac) + current) / life;
-        };
-        CHECK(cut.rate == doctest::Approx(std::max(0.5, 0.9 * std::min(100.0, taken_per_second(cut.redis_now_us)))));
-        CHECK(cut.rate < 100);
-        CHECK(cut.ceiling == 100);
+        // Cut from the rate taken: per second of the limit's life when that
+        // is shorter than a second (here: a few ms, so the ceiling is lower).
+        const double life = std::min(1.0, static_cast<double>(cut.redis_now_us - grants.front().first) / 1e6);
+        REQUIRE(life > 0);
+        CHECK(cut.rate == doctest::Approx(0.9 * std::min(1000.0, last_second(grants, cut.redis_now_us) / life)));
+        CHECK(cut.rate < 1000);
+        CHECK(cut.ceiling == 1000);
 
-        auto again = co_await signal_throttled(client, a, 1s);
+        // More 429s within the second: the same episode.
+        auto again = co_await report_throttled(client, b, 50, 1s);
         REQUIRE(again.state);
-        CHECK_FALSE(again.state->cut);  // the same episode
-        CHECK(again.state->rate < 100);
+        CHECK_FALSE(again.state->cut);
+        CHECK(again.state->rate < 1000);
 
         // Every importer sees the cut rate, growing back on Redis's clock.
         double last_rate = cut.rate;
         limit_state s{};
         for (int poll = 0; poll < 2000; ++poll) {
             s = co_await take(client, poll % 2 ? a : b, 0);
-            const double expected = std::min(100.0, cut.rate + (100 - cut.rate) *
-                                                                 static_cast<double>(s.redis_now_us - cut.redis_now_us) / 400000.0);
+            const double expected = std::min(1000.0, cut.rate + (1000 - cut.rate) *
+                                                                   static_cast<double>(s.redis_now_us - cut.redis_now_us) / 400000.0);
             CHECK(s.rate == doctest::Approx(expected));
             CHECK(s.rate >= last_rate);
             last_rate = s.rate;
             if (s.redis_now_us >= cut.redis_now_us + 400000) break;
             std::this_thread::sleep_for(5ms);
         }
-        CHECK(s.rate == 100);
+        CHECK(s.rate == 1000);
 
-        // A second after the cut, a new 429 is a new signal.
+        // A second after the cut: the 429s counted before it are spent, so
+        // a stray one cuts nothing; a share of the tokens taken cuts again.
         for (int poll = 0; poll < 1000 && s.redis_now_us < cut.redis_now_us + 1000000; ++poll) {
             std::this_thread::sleep_for(5ms);
             s = co_await take(client, a, 0);
         }
-        auto later = co_await signal_throttled(client, a, 1s);
+        for (int i = 0; i < 2; ++i) {
+            auto g = co_await take(client, i % 2 ? a : b, 200);
+            grants.emplace_back(g.redis_now_us, g.granted);
+        }
+        auto stray = co_await report_throttled(client, a, 1, 1s);
+        REQUIRE(stray.state);
+        CHECK_FALSE(stray.state->cut);
+        CHECK(stray.state->rate == 1000);
+        auto later = co_await report_throttled(client, a, 50, 1s);
         REQUIRE(later.state);
         CHECK(later.state->cut);
-        CHECK(later.state->rate < 100);
         // A limit over a second old: cut from the grants of the last second.
         CHECK(later.state->rate ==
-              doctest::Approx(std::max(0.5, 0.9 * std::min(100.0, taken_per_second(later.state->redis_now_us)))));
+              doctest::Approx(std::max(0.5, 0.9 * std::min(1000.0, last_second(grants, later.state->redis_now_us)))));
     });
 }
 

@@ -10,6 +10,7 @@
 #include <doctest/doctest.h>
 
 #include <sstream>
+#include <thread>
 
 #include "prospect/shared_limit/limit_name.hpp"
 #include "prospect/shared_limit/redis_client.hpp"
@@ -92,6 +93,52 @@ TEST_CASE("three importers sharing 500/s: grants stay within rate x Redis-elapse
     CHECK(per_request < 0.2);
 }
 
+TEST_CASE("one 429 among many answers leaves the shared rate alone, 429s at a share of them cut it for every importer") {
+    redis_server server;
+    const auto key = limit_key("limiter-test");
+    run_scenario([&](asio::any_io_executor ex) -> asio::awaitable<void> {
+        auto a = co_await shared_limiter::connect(ex, params_for(server.url(), 50, 5));
+        auto b = co_await shared_limiter::connect(ex, params_for(server.url(), 50, 5));
+        for (int i = 0; i < 20; ++i) CHECK(co_await a->acquire());
+        a->on_throttled();
+        // Past one lease (10 tokens at 50/s) a refill went to Redis, and the
+        // 429 with it if the keeper had not reported it already.
+        for (int i = 0; i < 11; ++i) CHECK(co_await a->acquire());
+        CHECK(server.cli({"HEXISTS", key, "ct"}) == "0\n");
+        CHECK(a->rate() == 50);
+
+        // Five at once: over 3% of what the two took in the last second.
+        for (int i = 0; i < 5; ++i) a->on_throttled();
+        for (int i = 0; i < 11; ++i) CHECK(co_await a->acquire());
+        CHECK(server.cli({"HEXISTS", key, "ct"}) == "1\n");
+        CHECK(a->rate() < 50);
+        for (int i = 0; i < 11; ++i) CHECK(co_await b->acquire());
+        CHECK(b->rate() < 50);
+        a->close();
+        b->close();
+    });
+}
+
+TEST_CASE("tokens due while the importer could not send are used up to its share of the burst, not all at once") {
+    redis_server server;
+    run_scenario([&](asio::any_io_executor ex) -> asio::awaitable<void> {
+        auto p = params_for(server.url(), 100, 10);
+        p.lease = 1000ms;  // a grant of 100 tokens: 10 at once, then one every 10 ms
+        auto a = co_await shared_limiter::connect(ex, p);
+        CHECK(co_await a->acquire());
+        CHECK(a->overflowed() == 0);
+        // A stall of the importer (not a wait for anything): at least 300 ms
+        // pass, so at least 9 + 30 of the grant's tokens are due by the next
+        // acquire, of which the first 29 or more are past its burst of 10.
+        std::this_thread::sleep_for(300ms);
+        CHECK(co_await a->acquire());
+        CHECK(a->overflowed() >= 29);
+        CHECK(a->overflowed() <= 99 - 10);
+        CHECK(a->tokens() == 2);
+        a->close();
+    });
+}
+
 TEST_CASE("close() wakes every waiting acquire at once, and they return false") {
     redis_server server;
     int woken = 0;
@@ -118,7 +165,10 @@ TEST_CASE("Redis killed mid-run: acquire goes on at the local share, says so onc
         pb.say = [&](const std::string& s) { said_b.push_back(s); };
         auto a = co_await shared_limiter::connect(ex, pa);
         auto b = co_await shared_limiter::connect(ex, pb);
-        for (int i = 0; i < 10; ++i) CHECK(co_await a->acquire());
+        // a's first grant (a lease: 10 tokens), spent: used, or due beyond
+        // its share of the burst (2 of 4) and so dropped.
+        while (a->tokens() + a->overflowed() < 10) CHECK(co_await a->acquire());
+        CHECK(a->tokens() + a->overflowed() == 10);
         CHECK(a->sharing());
         CHECK(a->importers() == 2);
 
@@ -214,8 +264,10 @@ TEST_CASE("the API key never reaches Redis: not in a key name, not in a value") 
         p.name = default_limit_name(base_url, api_key);
         auto limiter = co_await shared_limiter::connect(ex, p);
         for (int i = 0; i < 5; ++i) CHECK(co_await limiter->acquire());
-        limiter->on_throttled();
-        CHECK(co_await limiter->acquire());
+        for (int i = 0; i < 3; ++i) limiter->on_throttled();
+        // Past a lease (4 tokens at 20/s) the 429s reached Redis: 3 of the
+        // few taken, a cut.
+        for (int i = 0; i < 5; ++i) CHECK(co_await limiter->acquire());
         limiter->close();
     });
     const auto keys = server.cli({"KEYS", "*"});
@@ -226,5 +278,5 @@ TEST_CASE("the API key never reaches Redis: not in a key name, not in a value") 
     CHECK(everything.find(api_key) == std::string::npos);
     CHECK(everything.find("sk_live") == std::string::npos);
     CHECK(everything.find("goextrovert") == std::string::npos);
-    CHECK(everything.find("ct") != std::string::npos);  // the 429 signal did reach it
+    CHECK(everything.find("ct") != std::string::npos);  // the 429s did reach it
 }
