@@ -66,14 +66,16 @@ std::size_t record_reader::refill(std::size_t& record_begin, std::size_t& scan) 
 // loop, and only those other stops go through the loop's body.
 bool record_reader::next_frame(frame& f) {
     f = frame{};
-    bound_count_ = 0;
     std::size_t begin = pos_;
     std::size_t scan = pos_;
     std::uint64_t dropped = 0;
     bool in_quotes = false;
     bool cell_has_quote = false;
+    cell_bound* const bounds = bounds_.data();
+    const std::size_t bounds_size = bounds_.size();
+    std::size_t count = 0;  // bound_count_, kept in a register until the frame is done
     auto end_cell = [&] {
-        if (bound_count_ < bounds_.size()) bounds_[bound_count_++] = {scan - begin, cell_has_quote};
+        if (count < bounds_size) bounds[count++] = {scan - begin, cell_has_quote};
         cell_has_quote = false;
     };
     for (;;) {
@@ -123,6 +125,7 @@ bool record_reader::next_frame(frame& f) {
                         if (scan + 1 < end_ && b[scan + 1] == '\n') terminator = 2;
                     }
                     end_cell();
+                    bound_count_ = count;
                     f.begin = begin;
                     f.size = scan - begin;
                     f.total = dropped + f.size;
@@ -135,10 +138,12 @@ bool record_reader::next_frame(frame& f) {
         }
         if (scan == end_ && eof_) {
             if (begin == end_ && dropped == 0) {
+                bound_count_ = 0;
                 pos_ = end_;
                 return false;
             }
             end_cell();
+            bound_count_ = count;
             f.begin = begin;
             f.size = end_ - begin;
             f.total = dropped + f.size;

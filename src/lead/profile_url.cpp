@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cstdint>
+#include <cstring>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -32,6 +34,7 @@ enum byte_class : unsigned char {
     unreserved = 1,      // a-z 0-9 - . _ ~ : literal in a canonical slug
     upper = 2,           // A-Z: literal only in member-id slugs
     not_in_url = 4,      // white space, control bytes, DEL
+    literal = 8,         // unreserved or upper: never percent-encoded
 };
 
 constexpr std::array<unsigned char, 256> byte_classes = [] {
@@ -40,6 +43,8 @@ constexpr std::array<unsigned char, 256> byte_classes = [] {
     for (int c = '0'; c <= '9'; ++c) t[c] |= unreserved;
     for (unsigned char c : {'-', '.', '_', '~'}) t[c] |= unreserved;
     for (int c = 'A'; c <= 'Z'; ++c) t[c] |= upper;
+    for (auto& k : t)
+        if (k & (unreserved | upper)) k |= literal;
     for (int c = 0; c <= 0x20; ++c) t[c] |= not_in_url;
     t[0x7F] |= not_in_url;
     return t;
@@ -251,7 +256,6 @@ void reencode_tail(std::string& out, std::size_t from) {
     const bool member_id = decoded.starts_with(member_id_prefix);
     // Upper-case letters are literal either way: kept in a member id,
     // lower-cased otherwise.
-    const unsigned char literal = unreserved | upper;
     std::size_t encoded_size = 0;
     for (char c : decoded) encoded_size += (byte_classes[static_cast<unsigned char>(c)] & literal) ? 1 : 3;
     std::size_t decoded_size = decoded.size();
@@ -272,15 +276,45 @@ void reencode_tail(std::string& out, std::size_t from) {
     out.erase(from, decoded_size);
 }
 
+// Eight ASCII letters, digits or marks with A-Z folded to a-z: a byte's top
+// bit after adding 0x3F says >= 'A', after adding 0x25 says > 'Z' (no carry
+// leaves a byte below 0x80).
+std::uint64_t ascii_lower8(std::uint64_t w) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    const std::uint64_t from_a = w + ones * (0x80 - 'A'), past_z = w + ones * (0x80 - 'Z' - 1);
+    return w | (((from_a & ~past_z) & highs) >> 2);
+}
+
 // A slug without '%' is its own decoded form: checked and encoded straight
-// from the cell in one pass, into room made once.
+// from the cell, into room made once. The usual slug is all literal bytes
+// (so ASCII, so UTF-8): copied, then folded eight bytes a step.
 std::optional<url_error> encode_plain_slug(std::string_view slug, std::string& out) {
+    unsigned char all = literal;
+    for (char c : slug) all &= byte_classes[static_cast<unsigned char>(c)];
+    if (all & literal) {
+        if (slug == "." || slug == "..") return url_error::missing_slug;
+        out.resize(canonical_prefix.size() + slug.size());
+        char* w = std::copy(canonical_prefix.begin(), canonical_prefix.end(), out.data());
+        std::memcpy(w, slug.data(), slug.size());
+        if (slug.starts_with(member_id_prefix)) return std::nullopt;
+        if (slug.size() < 8) {
+            for (std::size_t i = 0; i < slug.size(); ++i) w[i] = text::ascii_lower(w[i]);
+            return std::nullopt;
+        }
+        // folding is idempotent, so the last step may overlap the one before
+        for (std::size_t i = 0;; i += 8) {
+            const std::size_t at = std::min(i, slug.size() - 8);
+            std::uint64_t word;
+            std::memcpy(&word, w + at, 8);
+            word = ascii_lower8(word);
+            std::memcpy(w + at, &word, 8);
+            if (at == slug.size() - 8) return std::nullopt;
+        }
+    }
     // the raw bytes are to blame, there being no escapes
     if (!text::is_valid_utf8(slug)) return url_error::not_utf8_text;
-    if (slug == "." || slug == "..") return url_error::missing_slug;
     constexpr char hex[] = "0123456789ABCDEF";
     const bool member_id = slug.starts_with(member_id_prefix);
-    const unsigned char literal = unreserved | upper;
     out.resize(canonical_prefix.size() + 3 * slug.size());
     char* w = std::copy(canonical_prefix.begin(), canonical_prefix.end(), out.data());
     for (char c : slug) {

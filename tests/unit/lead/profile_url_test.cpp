@@ -319,3 +319,19 @@ TEST_CASE("a query, fragment or path end is found wherever it falls") {
         CHECK(normalize_profile_url("ftp://" + host + "/in/" + slug, out) == url_error::unsupported_scheme);
     }
 }
+
+// Letter slugs are folded eight bytes a step, the last step overlapping.
+TEST_CASE("a slug of any length is folded to lower case, a member id kept") {
+    const std::string letters = "AbCdEfGhIjKlMnOpQrStUvWxYz@[`{0-9._~Z";
+    std::string out;
+    for (std::size_t n = 1; n <= letters.size(); ++n) {
+        std::string slug = letters.substr(0, n), lower;
+        for (char c : slug) lower += c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+        const bool literal = slug.find_first_of("@[`{") == std::string::npos;
+        CAPTURE(slug);
+        REQUIRE_FALSE(normalize_profile_url("linkedin.com/in/" + slug, out));
+        if (literal) CHECK(out == "https://www.linkedin.com/in/" + lower);
+        REQUIRE_FALSE(normalize_profile_url("linkedin.com/in/ACoAA" + slug, out));
+        if (literal) CHECK(out == "https://www.linkedin.com/in/ACoAA" + slug);
+    }
+}
