@@ -46,9 +46,6 @@ std::size_t trailing_space(std::string_view s) noexcept {
 }  // namespace
 
 std::string_view trim_cell(std::string_view s) noexcept {
-    // The usual cell starts and ends with printable ASCII: nothing to trim.
-    auto plain = [](char c) { return static_cast<unsigned char>(c - 0x21) < 0x5F; };
-    if (s.empty() || (plain(s.front()) && plain(s.back()))) return s;
     while (std::size_t n = leading_space(s)) s.remove_prefix(n);
     while (std::size_t n = trailing_space(s)) s.remove_suffix(n);
     return s;

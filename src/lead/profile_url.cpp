@@ -365,7 +365,7 @@ std::string_view describe(url_error e) noexcept {
 
 std::optional<url_error> normalize_profile_url(std::string_view cell, std::string& out) {
     out.clear();
-    std::string_view s = trim_cell(cell);
+    std::string_view s = trim_cell_inline(cell);
     if (s.empty()) return url_error::empty;
     if (has_bad_character(s)) return url_error::bad_character;
     if (istarts_with(s, "mailto:")) return url_error::email;

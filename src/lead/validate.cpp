@@ -42,10 +42,11 @@ void append_quoted(std::string& message, std::string_view cell) {
 
 void resolve_id(std::string_view raw, const std::optional<uuid>& fallback, std::string_view what,
                 std::string_view option, std::string& id, std::string& message) {
-    std::string_view cell = trim_cell(raw);
+    std::string_view cell = trim_cell_inline(raw);
     if (cell.empty()) {
         if (fallback) {
-            id.assign(fallback->view());
+            // most rows take the same default: no copy when it is already there
+            if (id != fallback->view()) id.assign(fallback->view());
             return;
         }
         id.clear();
@@ -84,7 +85,7 @@ void validate(const row_cells& cells, const defaults& defs, validated_row& out) 
         out.move = defs.move;
         begin_reason(out.message);
         out.message += "move duplicates cell ";
-        append_quoted(out.message, trim_cell(cells.move));
+        append_quoted(out.message, trim_cell_inline(cells.move));
         out.message += " is not true/false, yes/no or 1/0";
         break;
     }

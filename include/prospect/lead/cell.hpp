@@ -13,4 +13,12 @@ namespace prospect::lead {
 // percent-encoded in a slug and silently denote another profile.
 std::string_view trim_cell(std::string_view s) noexcept;
 
+// trim_cell, with the usual cells (empty, or printable ASCII at both ends:
+// nothing to trim) settled without a call.
+inline std::string_view trim_cell_inline(std::string_view s) noexcept {
+    auto plain = [](char c) { return static_cast<unsigned char>(c - 0x21) < 0x5F; };
+    if (s.empty() || (plain(s.front()) && plain(s.back()))) return s;
+    return trim_cell(s);
+}
+
 }  // namespace prospect::lead

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <string>
+
 using prospect::lead::trim_cell;
 
 TEST_CASE("trim_cell strips ASCII white space at both ends only") {
@@ -29,4 +31,17 @@ TEST_CASE("trim_cell keeps everything else") {
     CHECK(trim_cell("\xE2\x80\x8C" "x") == "\xE2\x80\x8C" "x");     // zero-width non-joiner shapes text
     CHECK(trim_cell("x\xE2\x80\x8D") == "x\xE2\x80\x8D");           // nor the joiner (emoji sequences)
     CHECK(trim_cell("\xED\xA0\x80") == "\xED\xA0\x80");             // ill-formed bytes are not white space
+}
+
+// The inline form settles the usual cells itself and must agree everywhere.
+TEST_CASE("trim_cell_inline agrees with trim_cell") {
+    const std::string pieces[] = {"", "a", " ", "\t", "\x7F", "!", "~", "\xC2\xA0", "\xE2\x80\x8B", "\xEF\xBB\xBF",
+                                  "\xC3\xA9", "\xFF", "b c"};
+    for (const auto& front : pieces)
+        for (const auto& middle : pieces)
+            for (const auto& back : pieces) {
+                const std::string s = front + middle + back;
+                CAPTURE(s);
+                CHECK(prospect::lead::trim_cell_inline(s) == trim_cell(s));
+            }
 }
