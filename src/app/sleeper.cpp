@@ -12,7 +12,7 @@ namespace asio = boost::asio;
 
 asio::awaitable<bool> sleeper::sleep_for(std::chrono::steady_clock::duration d) {
     const auto wakes = wakes_;
-    asio::steady_timer timer(executor_, d);
+    run_timer timer(executor_, d);
     timers_.insert(&timer);
     auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
     timers_.erase(&timer);

@@ -3,6 +3,8 @@
 // clock; a shared one takes its tokens from Redis.
 #pragma once
 
+#include "prospect/app/run_clock.hpp"
+
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -18,7 +20,7 @@ class log;
 
 class limiter {
 public:
-    using clock = std::chrono::steady_clock;
+    using clock = run_clock;
     virtual ~limiter() = default;
 
     // Waits until one request may go; false once close() was called (a

@@ -118,7 +118,7 @@ private:
     struct bulk_state;
     using job_ptr = std::unique_ptr<job>;
     using channel = boost::asio::experimental::channel<void(boost::system::error_code, job_ptr)>;
-    using clock = std::chrono::steady_clock;
+    using clock = run_clock;
 
     boost::asio::awaitable<void> read_rows();
     job_ptr single_job(member m);

@@ -4,7 +4,6 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <doctest/doctest.h>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <optional>
 
@@ -41,7 +40,7 @@ TEST_CASE("wake_all cuts short a sleep whose timer expired but whose completion 
     asio::co_spawn(
         io,
         [&]() -> asio::awaitable<void> {
-            asio::steady_timer t(io, 0ms);
+            prospect::app::run_timer t(io, 0ms);  // the sleeper's own timer queue: both expire in one pass
             co_await t.async_wait(asio::use_awaitable);
             s.wake_all();
         },
