@@ -1,12 +1,13 @@
 // A dry run reports invalid and duplicate rows as such and every other row
 // as not_sent with the message "dry run" (docs/contract.md). It needs no key and
-// writes no journal. A file that changes while it is read ends it with
+// writes no journal. The rows are read and judged on the feed's thread while
+// this one reports them. A file that changes while it is read ends it with
 // csv::input_changed, exit 2 through main (nothing was sent).
 #include "prospect/app/dry_run.hpp"
 
 #include "prospect/app/log.hpp"
 #include "prospect/app/output_paths.hpp"
-#include "prospect/app/row_source.hpp"
+#include "prospect/app/row_feed.hpp"
 #include "prospect/app/run_metrics.hpp"
 #include "prospect/app/tally.hpp"
 #include "prospect/report/report_writer.hpp"
@@ -18,25 +19,28 @@ namespace {
 int dry_rows(const config& cfg, const log& out, run_metrics& metrics) {
     refuse_outputs_naming_input(cfg);
     auto report_lock = lock_output(cfg.report_path);
-    row_source source(cfg);
-    for (const auto& line : source.column_lines()) out.info("{}", line);
+    auto source = std::make_unique<row_source>(cfg);
+    for (const auto& line : source->column_lines()) out.info("{}", line);
     report::report_writer report(cfg.report_path, cfg.report_format);
     tally counts;
-    source_row r;
-    while (source.next(r)) {
-        auto outcome = r.settled.value_or(policy::outcome::not_sent);
-        report.write({.row = r.row,
-                      .profile_url = r.profile_url,
-                      .normalized_url = r.lead.normalized_url,
-                      .campaign_id = r.lead.campaign_id,
-                      .prospect_list_id = r.lead.list_id,
-                      .outcome = outcome,
-                      .message = r.settled ? std::string_view(r.message) : std::string_view("dry run"),
-                      .move_duplicates = move_flag_of(r, outcome)});
-        counts.add(outcome);
+    // Reading and judging on one CPU, reporting on another, when there are two.
+    row_feed rows(std::move(source), {.own_thread = several_cpus()});
+    while (auto* batch = rows.take()) {
+        for (const auto& r : batch->rows()) {
+            auto outcome = r.settled.value_or(policy::outcome::not_sent);
+            report.write({.row = r.row,
+                          .profile_url = r.profile_url,
+                          .normalized_url = r.lead.normalized_url,
+                          .campaign_id = r.lead.campaign_id,
+                          .prospect_list_id = r.lead.list_id,
+                          .outcome = outcome,
+                          .message = r.settled ? std::string_view(r.message) : std::string_view("dry run"),
+                          .move_duplicates = move_flag_of(r, outcome)});
+            counts.add(outcome);
+        }
     }
     report.finish();
-    if (auto warning = source.encoding_warning(); !warning.empty()) out.error("{}", warning);
+    if (auto warning = rows.encoding_warning(); !warning.empty()) out.error("{}", warning);
     out.summary("dry run of {}: {}; nothing sent; report: {}", cfg.reader.display_name, describe(counts, true),
                 cfg.report_path == "-" ? "standard output" : cfg.report_path);
     metrics.rows = counts;

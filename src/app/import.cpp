@@ -170,8 +170,8 @@ int import_rows(const config& cfg, const clock::time_point started, const log& o
     auto url = as_usage_error([&] { return net::parse_base_url(base_url); });
     as_usage_error([&] { net::check_api_key(api_key); });
     auto tls = make_tls(cfg, sandbox.get());
-    row_source source(cfg);
-    for (const auto& line : source.column_lines()) out.info("{}", line);
+    auto source = std::make_unique<row_source>(cfg);
+    for (const auto& line : source->column_lines()) out.info("{}", line);
     auto journal = open_journal(cfg, base_url);
     if (journal && !journal->earlier().empty())
         out.info("resuming: {} rows already final in {}", journal->earlier().size(), journal->path());
@@ -183,9 +183,10 @@ int import_rows(const config& cfg, const clock::time_point started, const log& o
                     ? make_local_limiter(io.get_executor(), {cfg.rate, cfg.burst, cfg.max_throttle_wait}, out)
                     : connect_shared_limiter(
                           io, {cfg.shared_limit, cfg.limit_name, base_url, api_key, cfg.rate, cfg.burst}, out);
-    pipeline pipe(io, {cfg, api_key, url, connection_senders(io.get_executor(), tls, url), *pace, source, report, out,
+    row_feed rows(std::move(source));
+    pipeline pipe(io, {cfg, api_key, url, connection_senders(io.get_executor(), tls, url), *pace, rows, report, out,
                        recorder ? &*recorder : nullptr, journal ? &journal->earlier() : nullptr,
-                       source.reader().input_size().value_or(0)});
+                       rows.input_size().value_or(0)});
     signal_handler signals(io, pipe, cfg, out);
 
     // Background chores that end with the run: group commit and progress.
@@ -243,7 +244,7 @@ int import_rows(const config& cfg, const clock::time_point started, const log& o
         run.fail(exit_write_failed, e.what());
     }
 
-    if (auto warning = source.encoding_warning(); !warning.empty()) out.error("{}", warning);
+    if (auto warning = rows.encoding_warning(); !warning.empty()) out.error("{}", warning);
     if (auto f = pipe.failure()) out.error("aborted: {}", f->message);
     else if (pipe.stopped().status == exit_refused || pipe.stopped().status == exit_endpoint_missing ||
              pipe.stopped().status == exit_transient)  // the plan's URL limit (bulk)

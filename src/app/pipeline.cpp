@@ -12,6 +12,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/container/small_vector.hpp>
 #include <fmt/format.h>
@@ -91,6 +92,7 @@ pipeline::pipeline(asio::io_context& io, pipeline_params params)
       work_(io, static_cast<std::size_t>(p_.cfg.connections)),
       timed_(io.get_executor()),
       progress_(io.get_executor()),
+      rows_ready_(io.get_executor()),
       window_(window_rows),
       batch_timer_(io.get_executor()) {
     if (p_.cfg.endpoint == endpoint_kind::bulk) bulk_ = std::make_unique<bulk_state>(p_);
@@ -103,6 +105,7 @@ void pipeline::stop(exit_status why, std::string message) {
     stop_ = {why, std::move(message)};
     timed_.wake_all();
     batch_timer_.wake_all();
+    rows_ready_.wake_all();
     p_.pace.close();
 }
 
@@ -144,44 +147,60 @@ asio::awaitable<void> pipeline::run() {
 }
 
 asio::awaitable<void> pipeline::read_rows() {
+    auto& feed = p_.source;
+    // The feed's thread asks this one to look again; the wake runs here, never there.
+    feed.on_ready([this] { asio::post(io_, [this] { rows_ready_.wake_all(); }); });
     for (;;) {
-        while (!window_.has_room()) co_await progress_.wait();
-        member m;
-        if (!p_.source.next(m.row)) break;
-        ++rows_read_;
-        m.seq = window_.admit();
-        auto& row = m.row;
-        if (row.settled) {
-            ++settled_early_;
-            auto o = *row.settled;
-            std::string message = std::move(row.message);
-            finish(m.seq, {std::move(row), o, 0, 0, std::move(message)});
+        const auto status = feed.try_take();
+        if (status == take_status::ended) break;
+        if (status == take_status::pending) {
+            // A stopped run does not wait for a stream, which may never send
+            // another byte: the report ends with the rows read so far. A file
+            // is read to its end, its rows not_sent.
+            if (stop_.status != exit_ok && feed.input_is_stream()) break;
+            co_await rows_ready_.wait();
             continue;
         }
-        // A key the API already has (added, or rejected with this move flag) is not sent again.
-        if (auto earlier = p_.earlier ? p_.earlier->find(row.lead.normalized_url, row.lead.campaign_id,
-                                                         row.lead.list_id)
-                                      : std::nullopt;
-            earlier && journal::is_final_for(*earlier, row.lead.move)) {
-            ++resumed_;
-            ++settled_early_;
-            finish(m.seq, {std::move(row), earlier->outcome, earlier->http_status, static_cast<int>(earlier->attempts),
-                           journal::resumed_message(*earlier), true});
-            continue;
-        }
-        if (stop_.status != exit_ok) {
-            finish(m.seq, {std::move(row), outcome::not_sent, 0, 0, stop_.message});
-            continue;
-        }
-        if (bulk_) {
-            // The key is copied first: the row's strings move into the batch.
-            const policy::batch_key key{row.lead.campaign_id, row.lead.list_id, row.lead.move};
-            bulk_->batches.add(key.view(), std::move(m), clock::now());
-            co_await send_batches(false);
-        } else {
-            co_await dispatch(single_job(std::move(m)));
+        for (auto& read : feed.current().rows()) {
+            while (!window_.has_room()) co_await progress_.wait();
+            member m;
+            m.row = std::move(read);
+            ++rows_read_;
+            m.seq = window_.admit();
+            auto& row = m.row;
+            if (row.settled) {
+                ++settled_early_;
+                auto o = *row.settled;
+                std::string message = std::move(row.message);
+                finish(m.seq, {std::move(row), o, 0, 0, std::move(message)});
+                continue;
+            }
+            // A key the API already has (added, or rejected with this move flag) is not sent again.
+            if (auto earlier = p_.earlier ? p_.earlier->find(row.lead.normalized_url, row.lead.campaign_id,
+                                                             row.lead.list_id)
+                                          : std::nullopt;
+                earlier && journal::is_final_for(*earlier, row.lead.move)) {
+                ++resumed_;
+                ++settled_early_;
+                finish(m.seq, {std::move(row), earlier->outcome, earlier->http_status,
+                               static_cast<int>(earlier->attempts), journal::resumed_message(*earlier), true});
+                continue;
+            }
+            if (stop_.status != exit_ok) {
+                finish(m.seq, {std::move(row), outcome::not_sent, 0, 0, stop_.message});
+                continue;
+            }
+            if (bulk_) {
+                // The key is copied first: the row's strings move into the batch.
+                const policy::batch_key key{row.lead.campaign_id, row.lead.list_id, row.lead.move};
+                bulk_->batches.add(key.view(), std::move(m), clock::now());
+                co_await send_batches(false);
+            } else {
+                co_await dispatch(single_job(std::move(m)));
+            }
         }
     }
+    feed.stop();
     if (bulk_) co_await send_batches(true);
 }
 
@@ -361,7 +380,7 @@ progress_snapshot pipeline::snapshot(clock::time_point now) const {
     s.rows_read = rows_read_;
     s.settled_early = settled_early_;
     s.reading_done = reading_done_;
-    s.bytes_read = p_.source.reader().bytes_consumed();
+    s.bytes_read = p_.source.bytes_consumed();
     s.input_size = p_.input_size;
     s.throttle_pause = std::max(clock::duration::zero(), p_.pace.paused_until() - now);
     s.effective_rate = p_.pace.rate();

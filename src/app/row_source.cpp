@@ -63,11 +63,11 @@ std::vector<std::string> row_source::column_lines() const {
     return lines;
 }
 
-std::string row_source::encoding_warning() const {
-    if (first_non_utf8_row_ == 0) return {};
+std::string encoding_warning(std::string_view input_name, std::size_t first_non_utf8_row) {
+    if (first_non_utf8_row == 0) return {};
     return fmt::format("warning: {} is not valid UTF-8 (first in row {}, whose bytes the report shows as U+FFFD); "
                        "if it was saved by Excel on Windows, run again with --encoding windows-1252",
-                       name_, first_non_utf8_row_);
+                       input_name, first_non_utf8_row);
 }
 
 bool row_source::next(source_row& out) {

@@ -14,7 +14,7 @@
 #include "prospect/app/metrics_file.hpp"
 #include "prospect/app/progress.hpp"
 #include "prospect/app/reorder_window.hpp"
-#include "prospect/app/row_source.hpp"
+#include "prospect/app/row_feed.hpp"
 #include "prospect/app/sender.hpp"
 #include "prospect/app/sleeper.hpp"
 #include "prospect/app/tally.hpp"
@@ -66,7 +66,7 @@ struct pipeline_params {
     net::base_url url;
     sender_factory senders;
     limiter& pace;
-    row_source& source;
+    row_feed& source;  // the rows, read on a thread of their own
     report::report_writer& report;
     const log& out;
     row_observer* observer = nullptr;
@@ -148,6 +148,7 @@ private:
     channel work_;
     sleeper timed_;     // backoff waits: cut short by stop()
     sleeper progress_;  // the reader waiting for room, run() waiting for the end
+    sleeper rows_ready_;  // the reader waiting for the feed's next rows
     reorder_window<finished_row> window_;
     std::unique_ptr<bulk_state> bulk_;  // --endpoint bulk only
     sleeper batch_timer_;                // the wait for a batch's deadline: cut short by stop()

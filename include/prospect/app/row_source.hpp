@@ -11,6 +11,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace prospect::app {
@@ -30,6 +31,10 @@ inline std::optional<bool> move_flag_of(const source_row& r, policy::outcome o) 
     return r.lead.move;
 }
 
+// For row_source::first_non_utf8_row(): one line naming that row and
+// suggesting --encoding windows-1252; empty when the row is 0.
+std::string encoding_warning(std::string_view input_name, std::size_t first_non_utf8_row);
+
 class row_source {
 public:
     // Opens the input and reads its header (looking ahead to choose columns).
@@ -45,14 +50,14 @@ public:
     // The start-up lines (unless --quiet): one a field, saying which column
     // it comes from and why, or that it comes from an option or its default.
     std::vector<std::string> column_lines() const;
-    // Once a row was read whose url, campaign, list or move cell is not
-    // UTF-8 while no --encoding (nor a BOM) said what the file is: one line
-    // naming that row and suggesting --encoding windows-1252. Empty otherwise.
-    std::string encoding_warning() const;
+    // The first row read whose url, campaign, list or move cell is not UTF-8
+    // while no --encoding (nor a BOM) said what the file is; 0 while none is.
+    std::size_t first_non_utf8_row() const { return first_non_utf8_row_; }
+    // The input's name in messages.
+    const std::string& input_name() const { return name_; }
 
     csv::record_reader& reader() { return reader_; }
     const csv::record_reader& reader() const { return reader_; }
-    std::size_t duplicate_keys() const { return deduper_.size(); }
 
 private:
     csv::record_reader reader_;

@@ -148,7 +148,7 @@ sim_result simulate(model_server& server, int rows, double rate) {
 
     asio::io_context io;
     prospect::app::log out{verbosity::quiet};
-    row_source source(cfg);
+    row_feed source(std::make_unique<row_source>(cfg), {.own_thread = false});
     report::report_writer report(cfg.report_path, cfg.report_format);
     auto pace = make_local_limiter(io.get_executor(), {cfg.rate, cfg.burst, cfg.max_throttle_wait}, out);
     const auto url = net::parse_base_url("https://api.example");

@@ -123,7 +123,7 @@ struct harness {
 
     run_result run() {
         asio::io_context io;
-        row_source source(cfg);
+        row_feed source(std::make_unique<row_source>(cfg));
         report::report_writer report(cfg.report_path, cfg.report_format);
         auto pace = make_local_limiter(io.get_executor(), {cfg.rate, cfg.burst, cfg.max_throttle_wait}, out);
         auto url = net::parse_base_url("https://api.example");
