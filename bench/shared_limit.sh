@@ -5,18 +5,23 @@
 # --rate RATE), each at the full rate with no sharing (each --rate RATE), and
 # a static split (each --rate RATE/N). For each: goodput, the rows added over
 # the time from the first POST to the last as the sandbox's timeline saw them
-# ((added - burst) / span, since the sandbox's bucket starts full), the 429
-# share of all requests, and (sharing) the Redis round trips per request,
-# from redis-server's INFO commandstats (the importers' EVALSHA and EVAL
-# calls, from their connects to their exits).
+# ((added - burst) / span: the sandbox's bucket starts full, so over a span T
+# it accepts at most burst + RATE x T, and a perfect sender scores exactly
+# 100 %; importers' start-up before their first POST is not counted, their
+# last grant left unused when their rows run out is), the 429 share of all
+# requests, and (sharing) the Redis round trips per request, from
+# redis-server's INFO commandstats (the importers' EVALSHA and EVAL calls,
+# from their connects to their exits).
 #
 #   bench/shared_limit.sh                              # 200/s burst 20, 1200 rows a run, N = 1 2 4 8
 #   RATE=200 BURST=20 ROWS=1200 IMPORTERS="1 2 4 8" MODES="shared full split" CONNECTIONS=4 BUILD_DIR=build bench/shared_limit.sh
+#   ROWS=12000 MODES=shared bench/shared_limit.sh      # a minute a run at the limit, as the contract measures
 #
 # Every run gets a fresh sandbox and an empty Redis. The rows are split
 # evenly among the importers. Sharing, an importer whose rows are all sent
 # leaves unused what it still holds of its last grant (up to a lease, 200 ms
-# of the rate): in short runs of many importers that shows (more ROWS).
+# of the rate), and drops what fell due beyond its share of the burst while
+# it could not send: in short runs of many importers that shows (more ROWS).
 # Targets (sharing): goodput at least 95 % of
 # RATE, at most 2 % 429s, under 0.2 Redis round trips a request.
 set -euo pipefail
