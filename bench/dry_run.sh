@@ -4,7 +4,9 @@
 # would otherwise write). Prints rows/s, the ratios and peak RSS.
 # Checks that the script and the dry run agree on the outcome counts.
 # usage: bench/dry_run.sh [ROWS]   (expects a build in build/: scripts/build;
-#        IMPORT_BIN=path/to/prospect-import or BUILD_DIR=dir to time another)
+#        IMPORT_BIN=path/to/prospect-import or BUILD_DIR=dir to time another;
+#        ONE_CPU=1 pins the dry run to one CPU, where it reads inline: the
+#        same binary without its reader thread)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}
@@ -33,7 +35,7 @@ measure() {
 
 read -r t_wc rss_wc < <(measure wc -l "$work/leads.csv")
 read -r t_py rss_py < <(measure python3 bench/python_dry_run.py "$work/leads.csv" $campaign $list "$work/py.csv")
-read -r t_pi rss_pi < <(measure "$bin" --dry-run --quiet --campaign $campaign --list $list \
+read -r t_pi rss_pi < <(measure ${ONE_CPU:+taskset -c 0} "$bin" --dry-run --quiet --campaign $campaign --list $list \
   --report "$work/pi.csv" "$work/leads.csv")
 
 awk -v bin="$bin" -v load="$(cut -d' ' -f1-3 /proc/loadavg)" -v rows="$rows" -v size="$size" -v wc="$t_wc" -v py="$t_py" -v pi="$t_pi" \
