@@ -5,8 +5,7 @@
 # Checks that the script and the dry run agree on the outcome counts.
 # usage: bench/dry_run.sh [ROWS]   (expects a build in build/: scripts/build;
 #        IMPORT_BIN=path/to/prospect-import or BUILD_DIR=dir to time another;
-#        ONE_CPU=1 pins the dry run to one CPU, where it reads inline: the
-#        same binary without its reader thread)
+#        ONE_CPU=1 pins the dry run to one CPU)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}

@@ -6,8 +6,6 @@
 // with it.
 #include "prospect/app/row_feed.hpp"
 
-#include <sched.h>
-
 #include <algorithm>
 #include <atomic>
 
@@ -22,11 +20,6 @@ struct row_feed::shared {
     row_batch filling;                  // the reader's own batch
     std::atomic<bool> finished{false};  // the reader is done: joining is immediate
 };
-
-bool several_cpus() {
-    cpu_set_t set;
-    return ::sched_getaffinity(0, sizeof set, &set) != 0 || CPU_COUNT(&set) > 1;
-}
 
 row_feed::row_feed(std::unique_ptr<row_source> source, row_feed_params params)
     : input_size_(source->reader().input_size()), input_name_(source->input_name()) {

@@ -43,9 +43,6 @@ struct row_feed_params {
     bool own_thread = true;
 };
 
-// Whether this process may run on more than one CPU (its affinity mask).
-bool several_cpus();
-
 class row_feed {
 public:
     // Starts reading `source` on a thread of its own (unless
