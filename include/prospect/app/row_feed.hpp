@@ -37,7 +37,7 @@ struct row_feed_params {
     // own, at most (queued_batches + 2) * batch_rows rows are held.
     std::size_t queued_batches = 8;
     // False: each batch is read on the consumer's thread when it is taken,
-    // as a dry run does with a single CPU, and as tests that run the
+    // as the dry run does (measured faster), and as tests that run the
     // pipeline in simulated time need (the reader would be a real-time
     // stranger to their clock).
     bool own_thread = true;
