@@ -77,6 +77,7 @@ bool is_plain(std::string_view cell) noexcept {
 }
 
 char* put(char* w, std::string_view s) noexcept {
+    if (s.empty()) return w;  // an empty view's data() may be null: no memcpy from it
     std::memcpy(w, s.data(), s.size());
     return w + s.size();
 }

@@ -169,7 +169,10 @@ TEST_CASE("Redis killed mid-run and restarted on its port: every row once, the o
     CHECK(throttled_at_return - throttled_at_loss <= 2);
     auto s = stats(sandbox);
     INFO("429s: " << s.by_status[429] << " of " << s.requests);
-    CHECK(s.by_status[429] * 20 <= s.requests);
+    // Beyond the 5%, a burst an importer on Redis's return: the restarted
+    // Redis starts with a full bucket while the sandbox's was spent by the
+    // local shares, and each importer rejoins with what it still held.
+    CHECK(s.by_status[429] <= s.requests / 20 + 3 * shared_burst);
 }
 
 TEST_CASE("Redis not there at start: exit 2 naming the URL, nothing sent") {
