@@ -98,7 +98,6 @@ public:
 
     // The pacing rate in force (infinity while unlimited).
     double rate() const noexcept;
-    double max_rate() const noexcept { return params_.max_rate; }
     // The pool sends nothing before this (may be in the past).
     clock::time_point paused_until() const noexcept { return paused_until_; }
     // What the server is believed to allow (infinity while no limit is known).

@@ -86,7 +86,6 @@ public:
 
     // Requests per second now in force (infinity while unlimited).
     double rate() const noexcept;
-    double max_rate() const noexcept { return params_.max_rate; }
     // The pool sends nothing before this.
     clock::time_point paused_until() const noexcept { return paused_until_; }
     // Sends per second, smoothed over the last few half-second windows.
