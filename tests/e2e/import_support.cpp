@@ -69,6 +69,19 @@ sandbox_stats stats(const sandbox_process& s) {
     return out;
 }
 
+sandbox_timeline timeline(const sandbox_process& s) {
+    tls_client client(s);
+    auto reply = client.get("/_sandbox/timeline");
+    if (reply.status != 200) throw std::runtime_error("GET /_sandbox/timeline: " + std::to_string(reply.status));
+    auto o = boost::json::parse(reply.body).as_object();
+    sandbox_timeline out;
+    out.posts = o.at("posts").as_int64();
+    out.span_us = o.at("spanUs").as_int64();
+    out.max_in_any_second = o.at("maxInAnySecond").as_int64();
+    for (const auto& n : o.at("perSecond").as_array()) out.per_second.push_back(n.as_int64());
+    return out;
+}
+
 void wait_until(const std::function<bool()>& ready, const char* what) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (!ready()) {

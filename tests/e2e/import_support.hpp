@@ -39,6 +39,16 @@ struct sandbox_stats {
 };
 sandbox_stats stats(const sandbox_process& s);
 
+// GET /_sandbox/timeline: POSTs received, their span, the most in any one
+// second and the count in each second from the first.
+struct sandbox_timeline {
+    long posts = 0;
+    long span_us = 0;
+    long max_in_any_second = 0;
+    std::vector<long> per_second;
+};
+sandbox_timeline timeline(const sandbox_process& s);
+
 // Polls `ready` every few milliseconds until it holds; throws, naming `what`,
 // after a minute. Tests wait for a state this way, never for a guessed time.
 void wait_until(const std::function<bool()>& ready, const char* what);

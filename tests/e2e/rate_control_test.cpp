@@ -21,24 +21,6 @@ std::string write_leads(const temp_dir& dir, std::size_t n) {
     return path;
 }
 
-struct timeline {
-    long posts = 0;
-    long span_us = 0;
-    std::vector<long> per_second;
-};
-
-timeline read_timeline(const sandbox_process& s) {
-    tls_client client(s);
-    auto reply = client.get("/_sandbox/timeline");
-    REQUIRE(reply.status == 200);
-    auto o = json::parse(reply.body).as_object();
-    timeline t;
-    t.posts = o.at("posts").as_int64();
-    t.span_us = o.at("spanUs").as_int64();
-    for (const auto& n : o.at("perSecond").as_array()) t.per_second.push_back(n.as_int64());
-    return t;
-}
-
 void set_limit(const sandbox_process& s, int rate, int burst) {
     tls_client client(s);
     auto reply = client.post("/_sandbox/limit", fmt::format(R"({{"rate":{},"burst":{}}})", rate, burst), "");
@@ -80,7 +62,7 @@ TEST_CASE("a limit lowered mid-run through /_sandbox/limit is followed: every ro
     wait_until([&] { return stats(sandbox).by_status[201] >= 100; }, "100 rows added at the first limit");
     set_limit(sandbox, 100, 10);
     // The second the change fell in, counted from the first POST as perSecond is.
-    const auto change = read_timeline(sandbox).per_second.size() - 1;
+    const auto change = timeline(sandbox).per_second.size() - 1;
     auto r = run.get();
     INFO(r.err);
     CHECK(r.status == 0);
@@ -101,7 +83,7 @@ TEST_CASE("a limit lowered mid-run through /_sandbox/limit is followed: every ro
     // sandbox's own clock; a load that slows the importer only lowers these
     // counts. The margin covers a probe (1.25x for half a second) and the
     // bucket's burst; the old pace would be twice the new limit.
-    auto t = read_timeline(sandbox);
+    auto t = timeline(sandbox);
     INFO("change in second ", change, "; per second: ", fmt::format("{}", fmt::join(t.per_second, ",")));
     REQUIRE(t.per_second.size() > change + 2);
     for (auto i = change + 2; i < t.per_second.size(); ++i) CHECK(t.per_second[i] <= 100 + 10 + 40);
@@ -151,7 +133,7 @@ TEST_CASE("the throttled row waits its Retry-After: its next attempt is accepted
     CHECK(attempts_in(rows) == 3);
     // On the sandbox's clock: the last POST came at least the Retry-After
     // after the first (a lower bound, which a slow machine only widens).
-    auto t = read_timeline(sandbox);
+    auto t = timeline(sandbox);
     CHECK(t.posts == 3);
     CHECK(t.span_us >= 2'000'000);
 }

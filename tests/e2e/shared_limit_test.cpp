@@ -29,24 +29,6 @@ constexpr auto sandbox_key = "shared-limit-e2e-key-5b9f1d2c";
 
 bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
 
-struct timeline {
-    long posts = 0;
-    long max_in_any_second = 0;
-    std::vector<long> per_second;
-};
-
-timeline read_timeline(const sandbox_process& s) {
-    tls_client client(s);
-    auto reply = client.get("/_sandbox/timeline");
-    if (reply.status != 200) throw std::runtime_error("GET /_sandbox/timeline: " + std::to_string(reply.status));
-    auto o = boost::json::parse(reply.body).as_object();
-    timeline out;
-    out.posts = o.at("posts").as_int64();
-    out.max_in_any_second = o.at("maxInAnySecond").as_int64();
-    for (const auto& n : o.at("perSecond").as_array()) out.per_second.push_back(n.as_int64());
-    return out;
-}
-
 std::string joined(const std::vector<long>& counts) {
     std::ostringstream out;
     for (auto n : counts) out << n << ' ';
@@ -114,7 +96,7 @@ TEST_CASE("three importers share one limit: every row added, few 429s, no second
     check_every_row_added_once(sandbox, importers, results);
 
     auto s = stats(sandbox);
-    auto t = read_timeline(sandbox);
+    auto t = timeline(sandbox);
     INFO("429s: " << s.by_status[429] << " of " << s.requests << "; per second: " << joined(t.per_second)
                   << "; most in any second: " << t.max_in_any_second);
     CHECK(s.by_status[201] == 180);
@@ -139,14 +121,14 @@ TEST_CASE("Redis killed mid-run and restarted on its port: every row once, the o
     std::vector<importer_run> importers;
     for (int i = 0; i < 3; ++i) importers.push_back(start_importer(sandbox, dir, i, 80, redis.url()));
 
-    wait_until([&] { return read_timeline(sandbox).posts >= 60; }, "the importers to be under way");
+    wait_until([&] { return timeline(sandbox).posts >= 60; }, "the importers to be under way");
     redis.kill();
-    const auto at_loss = read_timeline(sandbox);
+    const auto at_loss = timeline(sandbox);
     const auto throttled_at_loss = stats(sandbox).by_status[429];
     // Two seconds' worth of requests with Redis gone: the importers went on alone.
-    wait_until([&] { return read_timeline(sandbox).posts >= at_loss.posts + 2 * shared_rate; },
+    wait_until([&] { return timeline(sandbox).posts >= at_loss.posts + 2 * shared_rate; },
                "the importers to go on without Redis");
-    const auto at_return = read_timeline(sandbox);
+    const auto at_return = timeline(sandbox);
     const auto throttled_at_return = stats(sandbox).by_status[429];
     redis.start();
 
@@ -186,7 +168,7 @@ TEST_CASE("Redis not there at start: exit 2 naming the URL, nothing sent") {
     CHECK(r.status == 2);
     CHECK(contains(r.err, "--shared-limit " + url + ": cannot reach Redis"));
     CHECK(stats(sandbox).requests == 0);
-    CHECK(read_timeline(sandbox).posts == 0);
+    CHECK(timeline(sandbox).posts == 0);
 }
 
 TEST_CASE("the API key never reaches Redis: not in any key, field or value") {
