@@ -3,6 +3,8 @@
 // segment can grow by an eighth), and it is probed linearly from there.
 #include "prospect/lead/first_row_table.hpp"
 
+#include <cstring>
+
 namespace prospect::lead {
 
 namespace {
@@ -19,6 +21,13 @@ std::size_t home(std::uint64_t hash, std::size_t capacity) noexcept {
     return static_cast<std::size_t>((below_segment * capacity) >> 32);
 }
 
+template <class Slot>
+std::uint64_t hash_of(const Slot& x) noexcept {
+    std::uint64_t h;
+    std::memcpy(&h, x.hash, sizeof h);
+    return h;
+}
+
 }  // namespace
 
 void first_row_table::grow(segment& s) {
@@ -28,31 +37,34 @@ void first_row_table::grow(segment& s) {
                                                                  : old_capacity + old_capacity / 8;
     std::vector<slot> bigger(capacity, slot{});
     for (const slot& x : s.slots) {
-        if (x.hash_lo == 0 && x.hash_hi == 0) continue;
-        std::size_t i = home((std::uint64_t{x.hash_hi} << 32) | x.hash_lo, capacity);
-        while (bigger[i].hash_lo != 0 || bigger[i].hash_hi != 0) i = i + 1 == capacity ? 0 : i + 1;
+        const std::uint64_t h = hash_of(x);
+        if (h == 0) continue;
+        std::size_t i = home(h, capacity);
+        while (hash_of(bigger[i]) != 0) i = i + 1 == capacity ? 0 : i + 1;
         bigger[i] = x;
     }
     s.slots.swap(bigger);
+    s.limit = capacity * 7 / 8;
     capacity_ += capacity - old_capacity;
 }
 
 std::optional<std::uint32_t> first_row_table::find_or_add(std::uint64_t hash, std::uint32_t row) {
     if (hash == 0) hash = 1;
     segment& s = segments_[hash >> (64 - segment_bits)];
-    if ((s.size + 1) * 8 > s.slots.size() * 7) grow(s);
-    const std::size_t capacity = s.slots.size();
-    const auto lo = static_cast<std::uint32_t>(hash);
-    const auto hi = static_cast<std::uint32_t>(hash >> 32);
-    for (std::size_t i = home(hash, capacity);; i = i + 1 == capacity ? 0 : i + 1) {
-        slot& x = s.slots[i];
-        if (x.hash_lo == lo && x.hash_hi == hi) return x.row;
-        if (x.hash_lo == 0 && x.hash_hi == 0) {
-            x = {lo, hi, row};
+    if (s.size >= s.limit) grow(s);
+    slot* const first = s.slots.data();
+    slot* const end = first + s.slots.size();
+    for (slot* x = first + home(hash, s.slots.size());;) {
+        const std::uint64_t h = hash_of(*x);
+        if (h == hash) return x->row;
+        if (h == 0) {
+            std::memcpy(x->hash, &hash, sizeof hash);
+            x->row = row;
             ++s.size;
             ++size_;
             return std::nullopt;
         }
+        if (++x == end) x = first;
     }
 }
 

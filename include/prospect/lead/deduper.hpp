@@ -7,18 +7,20 @@
 #include "prospect/lead/validate.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 
 namespace prospect::lead {
 
-// False duplicates: two different keys share the 64-bit hash (the first word
-// of MurmurHash3 x64_128, hash 0 taken as 1) with probability about 2^-64,
-// so among n distinct keys the odds that some row is wrongly reported
-// `duplicate` (and not sent) are about n^2 / 2^65: 2.7e-8 for a million
-// rows, 2.7e-6 for ten million, 2.7e-4 for a hundred million. MurmurHash3
-// is not built to resist collisions crafted on purpose; only the owner of
-// the file could craft them, and they would only hold back their own row.
+// False duplicates: two different keys share the 64-bit hash (key_hash of
+// the URL seeded with that of the campaign and list ids, hash 0 taken as 1)
+// with probability about 2^-64, so among n distinct keys the odds that some
+// row is wrongly reported `duplicate` (and not sent) are about n^2 / 2^65:
+// 2.7e-8 for a million rows, 2.7e-6 for ten million, 2.7e-4 for a hundred
+// million. key_hash is not built to resist collisions crafted on purpose;
+// only the owner of the file could craft them, and they would only hold
+// back their own row.
 class deduper {
 public:
     // Returns the first row that had the same key, or records `row` as the
@@ -35,7 +37,11 @@ public:
 
 private:
     first_row_table table_;
-    std::string key_;  // reused buffer holding the key being hashed
+    // The last row's ids and their hash, the seed of the URL's: most rows
+    // share them, so they are hashed when they change, not every row.
+    std::string campaign_, list_;
+    std::uint64_t ids_seed_ = 0;
+    bool ids_known_ = false;
 };
 
 }  // namespace prospect::lead

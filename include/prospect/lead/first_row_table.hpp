@@ -30,9 +30,10 @@ public:
     static constexpr std::size_t segment_count = 64;
 
 private:
+    // The hash is kept as two 32-bit words, so a slot takes 12 bytes, not
+    // 16; it is copied in and out whole (memcpy), one load a probe.
     struct slot {
-        std::uint32_t hash_lo;
-        std::uint32_t hash_hi;
+        std::uint32_t hash[2];
         std::uint32_t row;
     };
     static_assert(sizeof(slot) == 12);
@@ -40,6 +41,7 @@ private:
     struct segment {
         std::vector<slot> slots;  // linear probing from the home slot, wrapping
         std::size_t size = 0;
+        std::size_t limit = 0;  // the size at which it grows: 7/8 of its slots
     };
 
     void grow(segment& s);
