@@ -38,7 +38,10 @@ int dry_rows(const config& cfg, const log& out, run_metrics& metrics) {
                           .prospect_list_id = r.lead.list_id,
                           .outcome = outcome,
                           .message = r.settled ? std::string_view(r.message) : std::string_view("dry run"),
-                          .move_duplicates = move_flag_of(r, outcome)});
+                          .move_duplicates = move_flag_of(r, outcome),
+                          // a row past validation: the canonical URL, UUIDs,
+                          // and "dry run" or "duplicate of row N"
+                          .derived_cells_plain = outcome != policy::outcome::invalid});
             counts.add(outcome);
         }
     }

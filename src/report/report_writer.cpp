@@ -28,8 +28,14 @@ report_writer::report_writer(std::string path, format fmt) : path_(std::move(pat
         if (fd_ < 0) throw report_error("cannot create report " + tmp_path_ + ": " + errno_text());
         ::fchmod(fd_, 0644);
     }
-    buffer_.reserve(flush_threshold + 4096);
-    if (format_ == format::csv) buffer_.append(csv_header());
+    // room past the threshold for the record that crosses it
+    capacity_ = flush_threshold + 4096;
+    buffer_ = std::make_unique_for_overwrite<char[]>(capacity_);
+    if (format_ == format::csv) {
+        const std::string_view header = csv_header();
+        std::memcpy(buffer_.get(), header.data(), header.size());
+        used_ = header.size();
+    }
 }
 
 report_writer::~report_writer() {
@@ -40,17 +46,31 @@ report_writer::~report_writer() {
 }
 
 void report_writer::write(const row_result& r) {
-    if (format_ == format::csv)
-        append_csv(buffer_, r);
-    else
-        append_jsonl(buffer_, r);
-    if (buffer_.size() >= flush_threshold) flush();
+    if (format_ == format::csv) {
+        const std::size_t bound = csv_record_writer::bound(r);
+        if (capacity_ - used_ < bound) make_room(bound);
+        used_ = static_cast<std::size_t>(csv_.write(buffer_.get() + used_, r) - buffer_.get());
+    } else {
+        jsonl_.clear();
+        append_jsonl(jsonl_, r);
+        if (capacity_ - used_ < jsonl_.size()) make_room(jsonl_.size());
+        std::memcpy(buffer_.get() + used_, jsonl_.data(), jsonl_.size());
+        used_ += jsonl_.size();
+    }
+    if (used_ >= flush_threshold) flush();
+}
+
+void report_writer::make_room(std::size_t bytes) {
+    flush();
+    if (capacity_ >= bytes) return;
+    buffer_ = std::make_unique_for_overwrite<char[]>(bytes);
+    capacity_ = bytes;
 }
 
 void report_writer::flush() {
     std::size_t done = 0;
-    while (done < buffer_.size()) {
-        ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
+    while (done < used_) {
+        ssize_t n = ::write(fd_, buffer_.get() + done, used_ - done);
         if (n < 0) {
             if (errno == EINTR) continue;
             throw report_error("cannot write report " + (tmp_path_.empty() ? path_ : tmp_path_) + ": " +
@@ -58,7 +78,7 @@ void report_writer::flush() {
         }
         done += static_cast<std::size_t>(n);
     }
-    buffer_.clear();
+    used_ = 0;
 }
 
 void report_writer::finish() {

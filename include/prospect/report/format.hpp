@@ -17,7 +17,8 @@ std::optional<format> format_from_string(std::string_view) noexcept;
 // The header line of the CSV report, newline included.
 std::string_view csv_header() noexcept;
 
-// Appends one CSV record (newline included).
+// Appends one CSV record (newline included); report_writer writes them
+// through csv_record_writer into its own buffer.
 void append_csv(std::string& out, const row_result& r);
 
 // Appends one JSON object and a newline.

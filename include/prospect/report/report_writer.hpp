@@ -4,9 +4,12 @@
 // never sees half a report.
 #pragma once
 
+#include "prospect/report/csv_record.hpp"
 #include "prospect/report/format.hpp"
 #include "prospect/report/row_result.hpp"
 
+#include <cstddef>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -32,13 +35,20 @@ public:
 
 private:
     void flush();
+    // Flushes, and grows the buffer when a record needs more than it holds.
+    void make_room(std::size_t bytes);
 
     std::string path_;
     std::string tmp_path_;
     format format_;
     int fd_ = -1;
     bool finished_ = false;
-    std::string buffer_;
+    // Allocated once and written in place: [0, used_) waits to be written.
+    std::unique_ptr<char[]> buffer_;
+    std::size_t capacity_ = 0;
+    std::size_t used_ = 0;
+    csv_record_writer csv_;
+    std::string jsonl_;  // one JSONL record, before it is copied into buffer_
 };
 
 }  // namespace prospect::report

@@ -23,6 +23,12 @@ struct row_result {
     // The move flag the row was (or would be) sent with; none for a row that
     // never got one (invalid).
     std::optional<bool> move_duplicates;
+    // Set by a caller that made normalized_url, campaign_id,
+    // prospect_list_id and message itself from checked parts (the canonical
+    // URL, UUIDs, its own ASCII messages without commas or quotes): the CSV
+    // report copies them without looking for quotes, formula prefixes or
+    // bytes that are not UTF-8, and checks profile_url alone.
+    bool derived_cells_plain = false;
 };
 
 }  // namespace prospect::report

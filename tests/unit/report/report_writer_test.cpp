@@ -1,5 +1,6 @@
 #include "prospect/report/report_writer.hpp"
 
+#include "csv_reference.hpp"
 #include "support/files.hpp"
 
 #include <doctest/doctest.h>
@@ -72,6 +73,32 @@ TEST_CASE("many records are all written, across buffer flushes") {
     auto content = read_file(path);
     CHECK(std::count(content.begin(), content.end(), '\n') == 20000);
     CHECK(content.rfind("{\"row\":20001,", content.size() - 2) != std::string::npos);
+}
+
+TEST_CASE("CSV records are written whole in order across flushes, a record larger than the buffer too") {
+    temp_dir dir;
+    auto path = dir / "big.csv";
+    prospect::report::test::random_cells cells(9);
+    std::string expected(csv_header());
+    {
+        report_writer w(path, format::csv);
+        std::string url, message;
+        for (std::size_t i = 2; i < 30002; ++i) {
+            url = cells.cell();
+            // now and then a cell longer than the 68 KiB buffer, all of it to be replaced or quoted
+            message = i % 7919 == 0 ? std::string(100'000, i % 2 ? '\xFF' : '"') : cells.cell(20);
+            row_result r;
+            r.row = i % 1000 == 0 ? i + 5 : i;
+            r.profile_url = url;
+            r.campaign_id = "8d256aa6-9b12-49a7-93ee-bf41634b5b60";
+            r.message = message;
+            r.derived_cells_plain = prospect::report::test::reference_cell(message) == message;
+            w.write(r);
+            expected += prospect::report::test::reference_record(r);
+        }
+        w.finish();
+    }
+    CHECK(read_file(path) == expected);
 }
 
 TEST_CASE("a report in a missing directory is a clear error naming the path") {
