@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 using prospect::text::is_valid_utf8;
@@ -52,4 +53,44 @@ TEST_CASE("is_valid_utf8 agrees with a byte-by-byte walk at every offset") {
         CAPTURE(s);
         CHECK(is_valid_utf8(s) == walk(s));
     }
+}
+
+// The two-byte sequences taken inline and the overlapping last step: each
+// lead byte with each second byte, at every offset of strings up to 24
+// bytes, each in a heap block of its own size (a sanitized build catches a
+// load past it).
+TEST_CASE("is_valid_utf8 agrees with a byte-by-byte walk on every two-byte pair at every offset") {
+    auto walk = [](std::string_view s) {
+        for (std::size_t i = 0; i < s.size();) {
+            std::size_t n = utf8_sequence_length(s.substr(i));
+            if (n == 0) return false;
+            i += n;
+        }
+        return true;
+    };
+    const unsigned char firsts[] = {0xC0, 0xC1, 0xC2, 0xC3, 0xDF, 0xE0, 0xE2, 0xED, 0xF0, 0xF4, 0x80, 0xBF, 0xFF};
+    const unsigned char seconds[] = {0x00, 0x41, 0x7F, 0x80, 0x9F, 0xA0, 0xBF, 0xC0, 0xC3};
+    int valid = 0;
+    for (std::size_t size = 1; size <= 24; ++size)
+        for (std::size_t at = 0; at < size; ++at)
+            for (unsigned char a : firsts)
+                for (unsigned char b : seconds)
+                    for (bool tail_valid : {false, true}) {
+                        std::string s(size, 'x');
+                        s[at] = static_cast<char>(a);
+                        if (at + 1 < size) s[at + 1] = static_cast<char>(b);
+                        // a third and fourth byte when they fit, to complete longer sequences now and then
+                        if (tail_valid && at + 3 < size) s[at + 2] = s[at + 3] = '\x80';
+                        auto block = std::make_unique<char[]>(size);
+                        std::copy(s.begin(), s.end(), block.get());
+                        const std::string_view exact(block.get(), size);
+                        CAPTURE(size);
+                        CAPTURE(at);
+                        CAPTURE(static_cast<int>(a));
+                        CAPTURE(static_cast<int>(b));
+                        const bool expected = walk(exact);
+                        valid += expected;
+                        CHECK(is_valid_utf8(exact) == expected);
+                    }
+    CHECK(valid > 1000);  // the pairs reach valid strings, not only refusals
 }
