@@ -3,7 +3,10 @@
 // re-encoded in place.
 #include "prospect/lead/profile_url.hpp"
 
+#include "url_bytes.hpp"
+
 #include "prospect/lead/cell.hpp"
+#include "prospect/lead/url_paths.hpp"
 #include "prospect/text/ascii.hpp"
 #include "prospect/text/utf8.hpp"
 
@@ -26,29 +29,11 @@ using text::iends_with;
 using text::iequals;
 using text::istarts_with;
 
-constexpr std::string_view canonical_prefix = "https://www.linkedin.com/in/";
-constexpr std::string_view member_id_prefix = "ACoAA";
-
-// Byte classes, looked up once per byte.
-enum byte_class : unsigned char {
-    unreserved = 1,      // a-z 0-9 - . _ ~ : literal in a canonical slug
-    upper = 2,           // A-Z: literal only in member-id slugs
-    not_in_url = 4,      // white space, control bytes, DEL
-    literal = 8,         // unreserved or upper: never percent-encoded
-};
-
-constexpr std::array<unsigned char, 256> byte_classes = [] {
-    std::array<unsigned char, 256> t{};
-    for (int c = 'a'; c <= 'z'; ++c) t[c] |= unreserved;
-    for (int c = '0'; c <= '9'; ++c) t[c] |= unreserved;
-    for (unsigned char c : {'-', '.', '_', '~'}) t[c] |= unreserved;
-    for (int c = 'A'; c <= 'Z'; ++c) t[c] |= upper;
-    for (auto& k : t)
-        if (k & (unreserved | upper)) k |= literal;
-    for (int c = 0; c <= 0x20; ++c) t[c] |= not_in_url;
-    t[0x7F] |= not_in_url;
-    return t;
-}();
+using url_bytes::byte_classes;
+using url_bytes::canonical_prefix;
+using url_bytes::has_bad_character;
+using url_bytes::literal;
+using url_bytes::member_id_prefix;
 
 // Index of the first byte of `set`, or npos: with SSE2 (always there on
 // x86-64) 16 bytes a step, the last step overlapping; else, and in cells
@@ -80,30 +65,6 @@ std::size_t find_any(std::string_view s) noexcept {
 std::size_t find_scheme_end(std::string_view s) noexcept { return find_any<':', '/', '?', '#', '@'>(s); }
 std::size_t find_authority_end(std::string_view s) noexcept { return find_any<'/', '?', '#'>(s); }
 std::size_t find_path_end(std::string_view s) noexcept { return find_any<'?', '#'>(s); }
-
-// Raw white space or control bytes anywhere, the query included: a space
-// often means two URLs pasted into one cell. No early exit: with SSE2
-// (always there on x86-64) 16 bytes a step, the last 16 overlapping; else
-// (and for cells under 16 bytes) a table lookup and an OR a byte.
-bool has_bad_character(std::string_view s) noexcept {
-#if defined(__SSE2__)
-    if (s.size() >= 16) {
-        // bytes <= 0x20 are those max(b, 0x21) changes; DEL is compared as itself
-        const __m128i floor = _mm_set1_epi8(0x21), del = _mm_set1_epi8(0x7F);
-        auto bad = [&](const char* p) {
-            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-            const __m128i ok = _mm_cmpeq_epi8(_mm_max_epu8(v, floor), v);
-            return _mm_or_si128(_mm_andnot_si128(ok, _mm_set1_epi8(-1)), _mm_cmpeq_epi8(v, del));
-        };
-        __m128i seen = bad(s.data() + s.size() - 16);
-        for (std::size_t i = 0; i + 16 <= s.size(); i += 16) seen = _mm_or_si128(seen, bad(s.data() + i));
-        return _mm_movemask_epi8(seen) != 0;
-    }
-#endif
-    unsigned char seen = 0;
-    for (char c : s) seen |= byte_classes[static_cast<unsigned char>(c)];
-    return (seen & not_in_url) != 0;
-}
 
 int hex_value(char c) noexcept {
     if (c >= '0' && c <= '9') return c - '0';
@@ -251,7 +212,7 @@ std::optional<url_error> percent_decode(std::string_view slug, std::string& out)
 
 // Replaces out[from, end) (decoded bytes) by their canonical encoding.
 void reencode_tail(std::string& out, std::size_t from) {
-    constexpr char hex[] = "0123456789ABCDEF";
+    constexpr auto& hex = url_bytes::hex_digits;
     std::string_view decoded(out.data() + from, out.size() - from);
     const bool member_id = decoded.starts_with(member_id_prefix);
     // Upper-case letters are literal either way: kept in a member id,
@@ -313,7 +274,7 @@ std::optional<url_error> encode_plain_slug(std::string_view slug, std::string& o
     }
     // the raw bytes are to blame, there being no escapes
     if (!text::is_valid_utf8(slug)) return url_error::not_utf8_text;
-    constexpr char hex[] = "0123456789ABCDEF";
+    constexpr auto& hex = url_bytes::hex_digits;
     const bool member_id = slug.starts_with(member_id_prefix);
     out.resize(canonical_prefix.size() + 3 * slug.size());
     char* w = std::copy(canonical_prefix.begin(), canonical_prefix.end(), out.data());
@@ -334,8 +295,13 @@ std::optional<url_error> encode_plain_slug(std::string_view slug, std::string& o
 }  // namespace
 
 std::optional<url_error> normalize_profile_url(std::string_view cell, std::string& out) {
+    const std::string_view s = trim_cell_inline(cell);
+    if (normalize_usual_url(s, out)) return std::nullopt;
+    return normalize_any_url(s, out);
+}
+
+std::optional<url_error> normalize_any_url(std::string_view s, std::string& out) {
     out.clear();
-    std::string_view s = trim_cell_inline(cell);
     if (s.empty()) return url_error::empty;
     if (has_bad_character(s)) return url_error::bad_character;
     if (istarts_with(s, "mailto:")) return url_error::email;
