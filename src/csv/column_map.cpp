@@ -208,13 +208,14 @@ void record_reader::look_ahead(std::vector<judged_column>& judged) {
             for (std::size_t group = 0; group < judged.size(); group += field_count) {
                 const std::size_t n = std::min(field_count, judged.size() - group);
                 for (std::size_t k = 0; k < n; ++k) field_of[judged[group + k].column] = static_cast<signed char>(k);
+                const std::span<const cell_bound> bounds = split_cells(f);
                 line.assign(buf_.get() + f.begin, f.size);
                 line.push_back('\0');
                 cells = {};
                 const char* why = nullptr;
                 int bad = -1;
                 try {
-                    bad = parse_(line.data(), {bounds_.data(), bound_count_}, field_of, cells, why);
+                    bad = parse_(line.data(), bounds, field_of, cells, why);
                 } catch (const io::error::base&) {
                     bad = 0;
                 }

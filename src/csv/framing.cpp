@@ -3,10 +3,10 @@
 // record_reader.cpp (and fccp).
 #include "prospect/csv/record_reader.hpp"
 
+#include "record_scan.hpp"
 #include "source.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <cstring>
 
 namespace prospect::csv {
@@ -57,102 +57,48 @@ std::size_t record_reader::refill(std::size_t& record_begin, std::size_t& scan) 
 
 // One spreadsheet row: a record (its line breaks inside quotes included) up
 // to an unquoted LF, CRLF or lone CR, or to the end of the input. Once the
-// delimiter is known, the same pass notes where cells end in bounds_ (the
-// rule of fccp's chop_next_column: each quote opens or closes quoting), so
-// cells are not scanned a second time. The offsets count from the record's
-// first byte, so moving the record to the front of the buffer keeps them.
-// Bytes are looked at 64 at a time through stop_mask_; the delimiters
-// between two other stops (quotes, line breaks, NULs) end cells in a tight
-// loop, and only those other stops go through the loop's body.
+// columns are chosen, the same pass (record_scan.cpp) notes where the mapped
+// cells start and end, counting the delimiters before them a run at a time,
+// and whether every quote is plain; the offsets count from the record's first
+// byte, so moving the record to the front of the buffer keeps them.
 bool record_reader::next_frame(frame& f) {
     f = frame{};
-    std::size_t begin = pos_;
-    std::size_t scan = pos_;
+    record_scan s;
+    s.begin = s.at = pos_;
+    s.wanted = wanted_.data();
+    s.noted = noted_.data();
     std::uint64_t dropped = 0;
-    bool in_quotes = false;
-    bool cell_has_quote = false;
-    cell_bound* const bounds = bounds_.data();
-    const std::size_t bounds_size = bounds_.size();
-    std::size_t count = 0;  // bound_count_, kept in a register until the frame is done
-    auto end_cell = [&] {
-        if (count < bounds_size) bounds[count++] = {scan - begin, cell_has_quote};
-        cell_has_quote = false;
+    auto finish = [&](std::size_t size) {
+        f.begin = s.begin;
+        f.size = size;
+        f.total = dropped + size;
+        f.has_nul = s.has_nul;
+        f.plain_quotes = s.plain_quotes;
+        f.noted = static_cast<std::size_t>(s.noted - noted_.data());
+        ++rows_;
+        return true;
     };
     for (;;) {
-        const char* b = buf_.get();
-        bool wait_for_lf = false;
-        while (scan < end_ && !wait_for_lf) {
-            const std::size_t block = scan;
-            const std::size_t width = std::min<std::size_t>(end_ - block, 64);
-            stop_bits stops;
-            if (width == 64) {
-                stops = stop_mask_(b + block, frame_delimiter_);
-            } else {
-                // The end of what was read: a padded copy, whose padding the masks leave out.
-                char tail[64] = {};
-                std::memcpy(tail, b + block, width);
-                stops = stop_mask_(tail, frame_delimiter_);
-                const std::uint64_t read = (std::uint64_t{1} << width) - 1;
-                stops.delimiters &= read;
-                stops.others &= read;
-            }
-            // Before the header is read, '"' stands in for the delimiter: a quote all the same.
-            std::uint64_t delimiters = stops.delimiters & ~stops.others;
-            for (std::uint64_t others = stops.others;; others &= others - 1) {
-                // The delimiters before the next other stop end cells, unless quoted.
-                const std::uint64_t before = others ? (others & -others) - 1 : ~std::uint64_t{0};
-                if (!in_quotes)
-                    for (std::uint64_t d = delimiters & before; d != 0; d &= d - 1) {
-                        scan = block + static_cast<std::size_t>(std::countr_zero(d));
-                        end_cell();
-                    }
-                delimiters &= ~before;
-                if (others == 0) break;
-                scan = block + static_cast<std::size_t>(std::countr_zero(others));
-                const char c = b[scan];
-                if (c == '"') {
-                    cell_has_quote = true;
-                    in_quotes = !in_quotes;
-                } else if (c == '\0') {
-                    f.has_nul = true;
-                } else if (!in_quotes) {  // a line break inside quotes is text
-                    std::size_t terminator = 1;
-                    if (c == '\r') {
-                        if (scan + 1 == end_ && !eof_) {  // a LF may follow in the next read
-                            wait_for_lf = true;
-                            break;
-                        }
-                        if (scan + 1 < end_ && b[scan + 1] == '\n') terminator = 2;
-                    }
-                    end_cell();
-                    bound_count_ = count;
-                    f.begin = begin;
-                    f.size = scan - begin;
-                    f.total = dropped + f.size;
-                    pos_ = scan + terminator;
-                    ++rows_;
-                    return true;
+        const std::size_t stop = scan_(s, buf_.get(), end_, frame_delimiter_);
+        if (stop != record_scan::none) {
+            std::size_t terminator = 1;
+            if (buf_[stop] == '\r') {
+                if (stop + 1 == end_ && !eof_) {  // a LF may follow in the next read: scan from the CR again
+                    dropped += refill(s.begin, s.at);
+                    continue;
                 }
+                if (stop + 1 < end_ && buf_[stop + 1] == '\n') terminator = 2;
             }
-            if (!wait_for_lf) scan = block + width;
+            pos_ = stop + terminator;
+            return finish(stop - s.begin);
         }
-        if (scan == end_ && eof_) {
-            if (begin == end_ && dropped == 0) {
-                bound_count_ = 0;
-                pos_ = end_;
-                return false;
-            }
-            end_cell();
-            bound_count_ = count;
-            f.begin = begin;
-            f.size = end_ - begin;
-            f.total = dropped + f.size;
-            f.unterminated = in_quotes;
+        if (eof_) {
             pos_ = end_;
-            ++rows_;
-            return true;
+            if (s.begin == end_ && dropped == 0) return false;
+            f.unterminated = s.in_quotes;
+            return finish(end_ - s.begin);
         }
-        dropped += refill(begin, scan);
+        dropped += refill(s.begin, s.at);
     }
 }
 

@@ -1,10 +1,12 @@
 // The header, the choice of delimiter and dialect, and cell parsing by
 // fast-cpp-csv-parser. fccp's LineReader splits at every line break and keeps
 // a 48 MiB buffer, so records are framed by framing.cpp (quote-aware, any
-// record length up to the limit), which notes where cells end by fccp's rule
-// in the same pass; the cells go to fccp's trimming and unescaping here.
+// record length up to the limit), which notes where the mapped cells are in
+// the same pass; they go to fccp's trimming and unescaping (mapped_cells.cpp),
+// and records with unusual quotes are split and checked cell by cell here.
 #include "prospect/csv/record_reader.hpp"
 
+#include "record_scan.hpp"
 #include "source.hpp"
 #include "wording.hpp"
 
@@ -134,7 +136,8 @@ record_reader::record_reader(std::unique_ptr<source> src, reader_params&& params
     : source_(std::move(src)), params_(std::move(params)) {
     params_.read_chunk_bytes = std::max<std::size_t>(params_.read_chunk_bytes, 1);
     capacity_ = params_.read_chunk_bytes;
-    stop_mask_ = stop_mask_for(params_.scan.value_or(best_scan_kind()));
+    scan_ = record_scan_for(params_.scan.value_or(best_scan_kind()));
+    wanted_.assign(1, record_scan::none);
     buf_ = std::make_unique_for_overwrite<char[]>(capacity_ + 1);
     read_header();
 }
@@ -235,6 +238,7 @@ void record_reader::read_header() {
     bounds_.resize(header_.size());
     frame_delimiter_ = delimiter_;
     choose_columns(url_candidates);
+    want_mapped_cells();
 }
 
 // A second export appended to the first brings its header along (BOM and
@@ -271,11 +275,14 @@ bool record_reader::next(record& out) {
         } else if (f.has_nul) {
             error_ = "row contains a NUL byte";
         } else {
-            char* line = buf_.get() + f.begin;
             const char* why = nullptr;
             int bad = -1;
             try {
-                bad = parse_(line, {bounds_.data(), bound_count_}, field_of_column_, out.cells, why);
+                // Unusual quotes anywhere: every cell up to the header's count is split and checked.
+                if (f.plain_quotes && !params_.split_every_cell)
+                    take_mapped_cells(f, out.cells);
+                else
+                    bad = parse_(buf_.get() + f.begin, split_cells(f), field_of_column_, out.cells, why);
                 if (bad < 0 && !repeats_header(out)) return true;
                 if (bad < 0)
                     error_ = "repeats the header (row " + std::to_string(header_row_) +

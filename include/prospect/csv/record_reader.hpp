@@ -24,6 +24,8 @@
 
 namespace prospect::csv {
 
+struct record_scan;  // framing's progress through a record (src/csv/record_scan.hpp)
+
 // --encoding. Without it: UTF-8, or UTF-16 when the input starts with its BOM.
 enum class encoding : unsigned char { utf8, utf16, windows_1252, latin1 };
 std::optional<encoding> encoding_from_string(std::string_view name);
@@ -58,6 +60,10 @@ struct reader_params {
     // How framing finds quotes, line breaks and delimiters; nullopt: the
     // widest this CPU runs. Tests force each kind.
     std::optional<scan_kind> scan;
+    // Tests: split every record at every cell by the plain rule (each quote
+    // opens or closes quoting), as records with unusual quotes are, instead of
+    // taking only the mapped cells from framing; both must read the same.
+    bool split_every_cell = false;
 };
 
 struct record {
@@ -155,11 +161,13 @@ private:
         std::uint64_t total = 0;      // record bytes including any dropped for being too long
         bool unterminated = false;    // a quote was still open at the end of the input
         bool has_nul = false;
+        bool plain_quotes = true;     // every quote opens, closes or doubles inside a cell
+        std::size_t noted = 0;        // wanted delimiters found (offsets in noted_)
     };
     // Trims, checks and unescapes in place the cells of the record at `line`
     // that are mapped or hold a quote (it may write one byte past a cell);
     // returns the index of a cell with malformed quotes (and why), or -1. One
-    // per delimiter.
+    // per delimiter; for records split by split_cells.
     using parse_fn = int (*)(char* line, std::span<const cell_bound> bounds,
                              const std::vector<signed char>& field_of,
                              std::array<std::string_view, field_count>& cells, const char*& why);
@@ -173,6 +181,11 @@ private:
     void read_header();
     bool repeats_header(const record& r) const;
     bool next_frame(frame& out);
+    // The cells of `f` up to the header's count, split by the plain rule into bounds_.
+    std::span<const cell_bound> split_cells(const frame& f);
+    // The mapped cells of a frame with plain quotes, from the delimiters framing noted.
+    void take_mapped_cells(const frame& f, std::array<std::string_view, field_count>& cells);
+    void want_mapped_cells();
     std::size_t refill(std::size_t& record_begin, std::size_t& scan);
     bool is_blank(const frame& f, std::string_view delimiters) const;
     // Returns the columns that could be the url column, in header order.
@@ -203,12 +216,19 @@ private:
     // What framing stops at: quote, LF, CR, NUL and, once the header is read,
     // the delimiter (until then '"' stands in for it).
     char frame_delimiter_ = '"';
-    stop_mask_fn stop_mask_ = nullptr;
-    // Cells of the last frame, up to the header's count (the others are never
-    // read): sized once the header is read, then framing fills the first
-    // bound_count_ of them.
+    std::size_t (*scan_)(record_scan&, const char*, std::size_t, char) = nullptr;
+    // The delimiters (numbered from 0) framing notes: those that start or end
+    // a mapped cell, ascending, then a sentinel (alone until the columns are
+    // chosen); noted_ gets their offsets in the record.
+    std::vector<std::size_t> wanted_;
+    std::vector<std::size_t> noted_;
+    // By field: the indices in wanted_ of the delimiters before and after its
+    // cell (before: no_mark for the first column); unused when unmapped.
+    static constexpr std::size_t no_mark = static_cast<std::size_t>(-1);
+    std::array<std::pair<std::size_t, std::size_t>, field_count> marks_{};
+    // Cells up to the header's count (the others are never read), for records
+    // split by split_cells: sized once the header is read.
     std::vector<cell_bound> bounds_;
-    std::size_t bound_count_ = 0;
     std::vector<std::string> header_;
     std::vector<signed char> field_of_column_;    // by column: field index, or -1
     std::array<int, field_count> column_of_{-1, -1, -1, -1};

@@ -1,5 +1,5 @@
-// Where framing must look in a block of 64 input bytes: the delimiters, and
-// the quotes, line breaks and NULs, as one bit a byte. Three ways to compute it
+// Where framing must look in a block of 64 input bytes: the delimiters, the
+// quotes, and the line breaks and NULs, as one bit a byte. Three ways to compute it
 // (AVX2, SSE2, portable words), picked once at run time by what the CPU has;
 // all three give the same mask, which the tests check.
 #pragma once
@@ -9,11 +9,12 @@
 
 namespace prospect::csv {
 
-// Bit i of `delimiters` set: p[i] is `delimiter`; of `others`: p[i] is '"',
-// '\n', '\r' or '\0'.
+// Bit i of `delimiters` set: p[i] is `delimiter`; of `quotes`: p[i] is '"';
+// of `breaks`: p[i] is '\n', '\r' or '\0'.
 struct stop_bits {
     std::uint64_t delimiters = 0;
-    std::uint64_t others = 0;
+    std::uint64_t quotes = 0;
+    std::uint64_t breaks = 0;
     friend bool operator==(const stop_bits&, const stop_bits&) = default;
 };
 

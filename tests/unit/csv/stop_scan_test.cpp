@@ -17,7 +17,8 @@ stop_bits naive_mask(const char* p, char delimiter) {
     stop_bits bits;
     for (int i = 0; i < 64; ++i) {
         if (p[i] == delimiter) bits.delimiters |= std::uint64_t{1} << i;
-        if (p[i] == '"' || p[i] == '\n' || p[i] == '\r' || p[i] == '\0') bits.others |= std::uint64_t{1} << i;
+        if (p[i] == '"') bits.quotes |= std::uint64_t{1} << i;
+        if (p[i] == '\n' || p[i] == '\r' || p[i] == '\0') bits.breaks |= std::uint64_t{1} << i;
     }
     return bits;
 }
@@ -71,7 +72,8 @@ TEST_CASE("every scan kind finds exactly the stops of a block") {
             CAPTURE(to_string(kind));
             const stop_bits got = stop_mask_for(kind)(block, delimiter);
             CHECK(got.delimiters == expected.delimiters);
-            CHECK(got.others == expected.others);
+            CHECK(got.quotes == expected.quotes);
+            CHECK(got.breaks == expected.breaks);
         }
     }
 }
