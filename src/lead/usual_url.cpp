@@ -48,7 +48,10 @@ std::size_t after_host(std::string_view s, std::size_t at) noexcept {
         return static_cast<unsigned char>((b | 0x20) - 'a') < 26 || static_cast<unsigned char>(b - '0') < 10 || b == '-';
     };
     std::size_t dot = at;
-    while (dot < s.size() && in_label(s[dot])) ++dot;
+    if (folded_equal(s, at, "www."))
+        dot += 3;
+    else
+        while (dot < s.size() && in_label(s[dot])) ++dot;
     if (dot == at || dot == s.size() || s[dot] != '.') return 0;
     return folded_equal(s, dot + 1, "linkedin.com/in/") ? dot + 17 : 0;
 }
@@ -96,41 +99,61 @@ slug_scan scan_slug(std::string_view s, std::size_t at) noexcept {
     }
 }
 
-// Letters folded, 16 bytes a step over out[from, out.size()), the last step
-// overlapping (out holds 16 bytes or more before `from`'s end, the prefix
-// included, and folding leaves the prefix as it is).
-void fold_tail(std::string& out, std::size_t from) noexcept {
-    const std::size_t end = out.size();
-    for (std::size_t i = from;; i += 16) {
-        const std::size_t at = i + 16 <= end ? i : end - 16;
-        char* p = out.data() + at;
-        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+// Copies the slug s[at, at + n) to w, A-Z folded unless `keep_case`, 16
+// bytes a step from the cell, the last step overlapping. A slug under 16
+// bytes goes with the cell bytes before it (the cell has 16 before its slug:
+// "linkedin.com/in/"), which land in the 16 - n bytes before w: the caller
+// writes the prefix there afterwards.
+void copy_folded(std::string_view s, std::size_t at, std::size_t n, char* w, bool keep_case) noexcept {
+    const __m128i case_bit = keep_case ? _mm_setzero_si128() : _mm_set1_epi8(0x20);
+    auto step = [&](std::ptrdiff_t i) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + at + i));
         const __m128i upper = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1)));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm_or_si128(v, _mm_and_si128(upper, _mm_set1_epi8(0x20))));
-        if (at + 16 == end) return;
-    }
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(w + i), _mm_or_si128(v, _mm_and_si128(upper, case_bit)));
+    };
+    const auto size = static_cast<std::ptrdiff_t>(n);
+    for (std::ptrdiff_t i = 0; i + 16 < size; i += 16) step(i);
+    step(size - 16);
 }
 
-// Encodes a slug holding bytes to escape, checking as it goes that it is
-// UTF-8 (the general parser's not_utf8_text otherwise: false).
-bool encode_slug(std::string_view slug, std::uint64_t not_literal, bool member_id, char* w) noexcept {
-    for (std::size_t i = 0; i < slug.size();) {
-        const char c = slug[i];
-        if (((not_literal >> i) & 1) == 0) {
-            *w++ = member_id ? c : text::ascii_lower(c);
-            ++i;
-            continue;
+// Writes the slug s[at, at + n), which holds bytes to escape (bit i of
+// `escapes`: byte i), at w: literal runs 16 bytes a step from a folded copy
+// padded for those steps, escapes as %XX, checking as it goes that the
+// slug is UTF-8 (else false: the general parser's not_utf8_text). The runs'
+// last steps write up to 16 bytes past the slug's end: w has that room.
+bool encode_slug(std::string_view s, std::size_t at, std::size_t n, std::uint64_t escapes, bool keep_case,
+                 char* w) noexcept {
+    char copy[16 + 64 + 16] = {};  // room before (copy_folded) and after (the runs' steps)
+    const char* folded = copy + 16;
+    copy_folded(s, at, n, copy + 16, keep_case);
+    auto run = [&](std::size_t from, std::size_t to) {
+        for (std::size_t k = from; k < to; k += 16)
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(w + (k - from)),
+                             _mm_loadu_si128(reinterpret_cast<const __m128i*>(folded + k)));
+        w += to - from;
+    };
+    std::size_t i = 0;
+    while (escapes != 0) {
+        const auto e = static_cast<std::size_t>(std::countr_zero(escapes));
+        run(i, e);
+        const auto lead = static_cast<unsigned char>(folded[e]);  // folding left it as it was
+        std::size_t length = 1;
+        if (lead >= 0x80) {
+            // two-byte sequences (Latin letters) inline, the rest by the book
+            if (lead >= 0xC2 && lead <= 0xDF && e + 1 < n && (static_cast<unsigned char>(folded[e + 1]) & 0xC0) == 0x80)
+                length = 2;
+            else if ((length = text::utf8_sequence_length(s.substr(at + e, n - e))) == 0)
+                return false;
         }
-        std::size_t n = 1;
-        if (static_cast<unsigned char>(c) >= 0x80 && (n = text::utf8_sequence_length(slug.substr(i))) == 0) return false;
-        for (const std::size_t last = i + n; i < last; ++i) {
-            const auto b = static_cast<unsigned char>(slug[i]);
+        for (i = e; i < e + length; ++i, w += 3) {
+            const auto b = static_cast<unsigned char>(folded[i]);
             w[0] = '%';
             w[1] = url_bytes::hex_digits[b >> 4];
             w[2] = url_bytes::hex_digits[b & 0xF];
-            w += 3;
         }
+        escapes = i < 64 ? escapes & ~((std::uint64_t{1} << i) - 1) : 0;
     }
+    run(i, n);
     return true;
 }
 
@@ -148,12 +171,17 @@ bool normalize_usual_url(std::string_view s, std::string& out) {
     // `out` is overwritten whole, so growing it from its last size (not from
     // empty) spares clearing the bytes that are about to be written.
     const auto escaped = static_cast<std::size_t>(std::popcount(slug.not_literal));
-    out.resize(canonical_prefix.size() + raw.size() + 2 * escaped);
+    const std::size_t size = canonical_prefix.size() + raw.size() + 2 * escaped;
+    if (escaped == 0) {
+        out.resize(size);
+        copy_folded(s, at, raw.size(), out.data() + canonical_prefix.size(), member_id);
+    } else {
+        out.resize(size + 16);  // encode_slug's room
+        if (!encode_slug(s, at, raw.size(), slug.not_literal, member_id, out.data() + canonical_prefix.size()))
+            return false;
+        out.resize(size);
+    }
     std::memcpy(out.data(), canonical_prefix.data(), canonical_prefix.size());
-    char* w = out.data() + canonical_prefix.size();
-    if (escaped != 0) return encode_slug(raw, slug.not_literal, member_id, w);
-    std::memcpy(w, raw.data(), raw.size());
-    if (!member_id) fold_tail(out, canonical_prefix.size());
     return true;
 }
 

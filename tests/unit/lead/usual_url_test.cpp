@@ -63,7 +63,8 @@ const std::vector<std::string> paths = {"/in/", "/IN/", "/In/", "/in//", "//in/"
                                         "/in",  "/pub/", "?in/", "#in/", "/in/%41"};
 const std::vector<std::string> pieces = {
     "a", "z", "A", "Z", "0", "9", "-", ".", "_", "~", "jane", "DOE", "%", "%41", "%c3%b6", "%zz", "\xC3\xB6",
-    "\xC3\x96", "\xE6\x9D\x8E", "\xF0\x9F\x98\x80", "\xE9", "\xC3", "\xED\xA0\x80", "\xC0\xAF", "+", "@", ":",
+    "\xC3\x96", "\xE6\x9D\x8E", "\xF0\x9F\x98\x80", "\xE9", "\xC3", "\xED\xA0\x80", "\xC0\xAF", "\xE6\x9D",
+    "\xF0\x9F\x98", "\xE0\x80\x80", "\xDF\xBF", "\xC2\x80", "\xF4\x90\x80\x80", "+", "@", ":",
     "!", "'", "(", "[", "`", "{", "ACoAA", "ACoA", "acoaa", " ", "\t", "\x7F", "\x01", "\xC2\xA0", "/", "?", "#",
     "@", "..", "1a2b3c4d", "0123456789abcdef"};
 const std::vector<std::string> tails = {"", "/", "/details/experience/", "?trk=public_profile", "#about",
