@@ -47,13 +47,15 @@ char* put_field(char* w, const padded_field<n>& f) noexcept {
     return w + f.size;
 }
 
-// Statuses are three digits; attempts, one.
-char* put_number(char* w, std::size_t n) noexcept {
+char* put_long_number(char* w, std::size_t n) noexcept { return std::to_chars(w, w + 20, n).ptr; }
+
+// Attempts are mostly one digit: no call for them.
+inline char* put_number(char* w, std::size_t n) noexcept {
     if (n < 10) {
         *w = static_cast<char>('0' + n);
         return w + 1;
     }
-    return std::to_chars(w, w + 20, n).ptr;
+    return put_long_number(w, n);
 }
 
 }  // namespace
@@ -66,7 +68,16 @@ std::size_t csv_record_writer::bound(const row_result& r) noexcept {
            cell_bound(r.campaign_id.size()) + cell_bound(r.prospect_list_id.size()) + cell_bound(r.message.size());
 }
 
-char* csv_record_writer::put_row(char* w, std::size_t row) noexcept {
+void csv_record_writer::restart_row(std::size_t row) noexcept {
+    char text[row_end];
+    const char* end = std::to_chars(text, text + row_end, row).ptr;
+    const auto size = static_cast<std::size_t>(end - text);
+    first_ = row_end - size;
+    std::memset(digits_.data(), '0', first_);
+    std::memcpy(digits_.data() + first_, text, size);
+}
+
+inline char* csv_record_writer::put_row(char* w, std::size_t row) noexcept {
     if (row != 0 && row - 1 == last_row_) {
         // digits left of first_ are all '0', and no 20-digit row is all 9s
         std::size_t i = row_end - 1;
@@ -74,24 +85,25 @@ char* csv_record_writer::put_row(char* w, std::size_t row) noexcept {
         ++digits_[i];
         if (i < first_) first_ = i;
     } else {
-        char text[row_end];
-        const char* end = std::to_chars(text, text + row_end, row).ptr;
-        const auto size = static_cast<std::size_t>(end - text);
-        first_ = row_end - size;
-        std::memset(digits_.data(), '0', first_);
-        std::memcpy(digits_.data() + first_, text, size);
+        restart_row(row);
     }
     last_row_ = row;
     std::memcpy(w, digits_.data() + first_, row_end);
     return w + (row_end - first_);
 }
 
-char* csv_record_writer::write(char* w, const row_result& r) noexcept {
-    w = put_row(w, r.row);
-    const bool plain = cell_is_plain(r.profile_url) &&
-                       (r.derived_cells_plain || (cell_is_plain(r.normalized_url) && cell_is_plain(r.campaign_id) &&
-                                                  cell_is_plain(r.prospect_list_id) && cell_is_plain(r.message)));
-    auto cell = [plain](char* at, std::string_view c) { return plain ? put(at, c) : write_cell(at, c); };
+namespace {
+
+// The fields after the row number; `plain` says whether the cells are
+// copied as they are or written through write_cell().
+template <bool plain>
+char* put_fields(char* w, const row_result& r) noexcept {
+    auto cell = [](char* at, std::string_view c) {
+        if constexpr (plain)
+            return put(at, c);
+        else
+            return write_cell(at, c);
+    };
     *w++ = ',';
     w = cell(w, r.profile_url);
     *w++ = ',';
@@ -107,6 +119,16 @@ char* csv_record_writer::write(char* w, const row_result& r) noexcept {
     *w++ = ',';
     w = cell(w, r.message);
     return put_field(w, move_fields[!r.move_duplicates ? 0 : *r.move_duplicates ? 2 : 1]);
+}
+
+}  // namespace
+
+char* csv_record_writer::write(char* w, const row_result& r) noexcept {
+    w = put_row(w, r.row);
+    const bool plain = cell_is_plain(r.profile_url) &&
+                       (r.derived_cells_plain || (cell_is_plain(r.normalized_url) && cell_is_plain(r.campaign_id) &&
+                                                  cell_is_plain(r.prospect_list_id) && cell_is_plain(r.message)));
+    return plain ? put_fields<true>(w, r) : put_fields<false>(w, r);
 }
 
 }  // namespace prospect::report

@@ -23,6 +23,8 @@ public:
 
 private:
     char* put_row(char* w, std::size_t row) noexcept;
+    // Any row but the one after the last: its digits converted.
+    void restart_row(std::size_t row) noexcept;
 
     // The last row number, right-aligned in digits_[first_, row_end), and
     // room after it so that it is copied with one fixed-size store.

@@ -81,3 +81,38 @@ TEST_CASE("the worst cells fill their bound and stay within it") {
     const std::string replaced(70, '\x80');
     CHECK(written(replaced).size() == 3 * replaced.size());
 }
+
+// Bytes below '-' send a cell of 16 bytes or more to the exact compares:
+// such a byte that needs no quotes leaves the cell plain, wherever it is,
+// and one that does is found beside it.
+TEST_CASE("bytes below '-' that need no quotes keep a cell plain, beside ones that do") {
+    for (std::size_t size : {16u, 17u, 31u, 32u, 33u, 50u, 64u, 65u}) {
+        for (std::size_t at = 1; at < size; ++at) {
+            for (char low : {'%', ' ', '&', '+', '\0', '\t', '#'}) {
+                std::string cell(size, 'x');
+                cell[at] = low;
+                CAPTURE(size);
+                CAPTURE(at);
+                CAPTURE(static_cast<int>(low));
+                CHECK(plain(cell));
+                CHECK(written(cell) == cell);
+                cell[size - 1 - (at == size - 1)] = ',';
+                CHECK_FALSE(plain(cell));
+                CHECK(written(cell) == reference_cell(cell));
+            }
+        }
+    }
+}
+
+TEST_CASE("put copies cells of every length from blocks of their own size") {
+    for (std::size_t size = 0; size <= 100; ++size) {
+        auto in = std::make_unique<char[]>(size);
+        for (std::size_t i = 0; i < size; ++i) in[i] = static_cast<char>('a' + i % 26);
+        const std::string_view cell(in.get(), size);
+        auto out = std::make_unique<char[]>(size + 2);
+        out[0] = out[size + 1] = '|';
+        CAPTURE(size);
+        CHECK(put(out.get() + 1, cell) == out.get() + 1 + size);
+        CHECK(std::string_view(out.get(), size + 2) == "|" + std::string(cell) + "|");
+    }
+}
