@@ -25,10 +25,11 @@ void record_reader::want_mapped_cells() {
     auto index_of = [&](std::size_t delimiter) {
         return static_cast<std::size_t>(std::lower_bound(wanted.begin(), wanted.end(), delimiter) - wanted.begin());
     };
+    mapped_count_ = 0;
     for (std::size_t i = 0; i < field_count; ++i) {
         if (column_of_[i] < 0) continue;
         const auto column = static_cast<std::size_t>(column_of_[i]);
-        marks_[i] = {column == 0 ? no_mark : index_of(column - 1), index_of(column)};
+        mapped_[mapped_count_++] = {i, column == 0 ? no_mark : index_of(column - 1), index_of(column)};
     }
     noted_.assign(wanted.size(), 0);
     wanted.push_back(record_scan::none);
@@ -39,9 +40,8 @@ void record_reader::want_mapped_cells() {
 // one, and none can be malformed: trimming and unescaping is all there is.
 void record_reader::take_mapped_cells(const frame& f, std::array<std::string_view, field_count>& cells) {
     char* line = buf_.get() + f.begin;
-    for (std::size_t i = 0; i < field_count; ++i) {
-        if (column_of_[i] < 0) continue;
-        const auto [before, after] = marks_[i];
+    for (std::size_t k = 0; k < mapped_count_; ++k) {
+        const auto [i, before, after] = mapped_[k];
         std::size_t at = 0;
         if (before != no_mark) {
             if (before >= f.noted) continue;  // a short row: the cell is empty

@@ -258,7 +258,9 @@ bool record_reader::next(record& out) {
     const std::string_view delimiters(&delimiter_, 1);
     frame f;
     while (next_frame(f)) {
-        if (is_blank(f, delimiters)) continue;
+        // A blank row starts with a space, a tab or the delimiter (or is empty): most rows are not looked at twice.
+        const char first = f.size > 0 ? buf_[f.begin] : ' ';
+        if ((first == ' ' || first == '\t' || first == delimiter_) && is_blank(f, delimiters)) continue;
         // An old DOS end-of-file mark, alone on the last line: not a row.
         if (f.size == 1 && f.total == 1 && buf_[f.begin] == '\x1A' && !fill(1)) {
             --rows_;

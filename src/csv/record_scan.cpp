@@ -12,20 +12,6 @@
 namespace prospect::csv {
 namespace {
 
-// Notes the wanted delimiters among `d` (the unquoted ones of the block at
-// `block` that are the record's) and counts them; returns the count.
-inline std::size_t note_delimiters(std::uint64_t d, std::size_t block, std::size_t begin, std::size_t count,
-                                   const std::size_t*& wanted, std::size_t*& noted) {
-    for (auto n = static_cast<std::size_t>(std::popcount(d)); count + n > *wanted;
-         n = static_cast<std::size_t>(std::popcount(d))) {
-        for (std::size_t skip = *wanted - count; skip > 0; --skip) d &= d - 1;
-        *noted++ = block + static_cast<std::size_t>(std::countr_zero(d)) - begin;
-        d &= d - 1;
-        count = *wanted++ + 1;
-    }
-    return count + static_cast<std::size_t>(std::popcount(d));
-}
-
 // Quoting is known for the whole block at once: the bits inside quotes are
 // the running parity of the quote bits. A quote is plain when it opens after
 // a delimiter, a quote or the record's start, or closes before any stop.
@@ -50,34 +36,64 @@ struct block_scan {
     // when the record ends in it, at `result`.
     bool step(const char* b, std::size_t block, const stop_bits& stops, std::size_t width) {
         const std::uint64_t inq = parity(stops.quotes) ^ inside;  // an opening quote is inside, a closing one not
-        // The first unquoted CR or LF ends the record; NULs are breaks too, but only mark it.
-        std::uint64_t mine = ~std::uint64_t{0};  // the record's bits of the block
-        for (std::uint64_t ends = stops.breaks & ~inq; ends != 0; ends &= ends - 1) {
+        std::uint64_t mine = ~std::uint64_t{0};                     // the record's bits of the block
+        if (const std::uint64_t ends = stops.breaks & ~inq; ends != 0) mine = find_end(b, block, ends);
+        if ((stops.breaks & inq & mine) != 0) find_quoted_nuls(b, block, stops.breaks & inq & mine);
+        const std::uint64_t before_opening = stops.delimiters | stops.quotes;
+        const std::uint64_t last = std::uint64_t{1} << (width - 1);
+        if ((stops.quotes | close_pending) != 0) {
+            const std::uint64_t all = before_opening | stops.breaks;
+            const std::uint64_t quotes = stops.quotes & mine;
+            odd |= close_pending & ~all;
+            odd |= quotes & inq & ~((before_opening << 1) | open_allowed);
+            odd |= quotes & ~inq & ~(all >> 1) & ~last;
+            close_pending = (quotes & ~inq & last) >> (width - 1);
+        }
+        open_allowed = (before_opening & last) >> (width - 1);
+        // Before the header is read, '"' stands in for the delimiter, and nothing is wanted.
+        if (*wanted != record_scan::none) {
+            const std::uint64_t d = stops.delimiters & ~inq & mine;
+            const auto n = static_cast<std::size_t>(std::popcount(d));
+            if (count + n > *wanted)
+                note_delimiters(d, block);
+            else
+                count += n;
+        }
+        inside = 0 - (inq >> 63);
+        return result != record_scan::none;
+    }
+
+    // The first unquoted CR or LF among `ends` ends the record; NULs are
+    // breaks too, but only mark it. Returns the record's bits of the block.
+    std::uint64_t find_end(const char* b, std::size_t block, std::uint64_t ends) {
+        for (; ends != 0; ends &= ends - 1) {
             const auto i = static_cast<std::size_t>(std::countr_zero(ends));
             if (b[block + i] != '\0') {
                 result = block + i;
-                mine = (ends & -ends) - 1;
-                break;
+                return (ends & -ends) - 1;
             }
             has_nul = true;
         }
-        for (std::uint64_t quoted = stops.breaks & inq & mine; quoted != 0; quoted &= quoted - 1)
-            if (b[block + static_cast<std::size_t>(std::countr_zero(quoted))] == '\0') has_nul = true;
+        return ~std::uint64_t{0};
+    }
 
-        const std::uint64_t all = stops.delimiters | stops.quotes | stops.breaks;
-        const std::uint64_t before_opening = stops.delimiters | stops.quotes;
-        const std::uint64_t quotes = stops.quotes & mine;
-        const std::uint64_t last = std::uint64_t{1} << (width - 1);
-        odd |= close_pending & ~all;
-        odd |= quotes & inq & ~((before_opening << 1) | open_allowed);
-        odd |= quotes & ~inq & ~(all >> 1) & ~last;
-        close_pending = (quotes & ~inq & last) >> (width - 1);
-        open_allowed = (before_opening & last) >> (width - 1);
-        // Before the header is read, '"' stands in for the delimiter, and nothing is wanted.
-        if (*wanted != record_scan::none)
-            count = note_delimiters(stops.delimiters & ~inq & mine, block, begin, count, wanted, noted);
-        inside = 0 - (inq >> 63);
-        return result != record_scan::none;
+    // Line breaks inside quotes are text; NULs there still mark the record.
+    void find_quoted_nuls(const char* b, std::size_t block, std::uint64_t quoted) {
+        for (; quoted != 0; quoted &= quoted - 1)
+            if (b[block + static_cast<std::size_t>(std::countr_zero(quoted))] == '\0') has_nul = true;
+    }
+
+    // Notes the wanted delimiters among `d` (the unquoted ones of the block
+    // that are the record's) and counts them all.
+    void note_delimiters(std::uint64_t d, std::size_t block) {
+        for (auto n = static_cast<std::size_t>(std::popcount(d)); count + n > *wanted;
+             n = static_cast<std::size_t>(std::popcount(d))) {
+            for (std::size_t skip = *wanted - count; skip > 0; --skip) d &= d - 1;
+            *noted++ = block + static_cast<std::size_t>(std::countr_zero(d)) - begin;
+            d &= d - 1;
+            count = *wanted++ + 1;
+        }
+        count += static_cast<std::size_t>(std::popcount(d));
     }
 
     std::size_t leave(record_scan& s, std::size_t end) const {
@@ -94,25 +110,28 @@ struct block_scan {
     }
 };
 
-// Whole blocks in the loop (their width a constant once inlined), then the
-// end of what was read from a padded copy, whose padding the masks leave out.
+// The end of what was read, from a padded copy whose padding the masks leave
+// out; apart, so that the loop keeps no buffer on its stack.
+template <stop_bits (*mask)(const char*, char) noexcept>
+[[gnu::noinline]] stop_bits tail_mask(const char* p, std::size_t width, char delimiter) {
+    char tail[64] = {};
+    std::memcpy(tail, p, width);
+    stop_bits stops = mask(tail, delimiter);
+    const std::uint64_t read = (std::uint64_t{1} << width) - 1;
+    stops.delimiters &= read;
+    stops.quotes &= read;
+    stops.breaks &= read;
+    return stops;
+}
+
+// Whole blocks in the loop (their width a constant once inlined), then the rest.
 template <stop_bits (*mask)(const char*, char) noexcept, std::uint64_t (*parity)(std::uint64_t) noexcept>
 inline std::size_t scan(record_scan& s, const char* b, std::size_t end, char delimiter) {
     block_scan<parity> scan(s);
     std::size_t block = s.at;
     for (; end - block >= 64; block += 64)
         if (scan.step(b, block, mask(b + block, delimiter), 64)) return scan.leave(s, end);
-    if (block < end) {
-        const std::size_t width = end - block;
-        char tail[64] = {};
-        std::memcpy(tail, b + block, width);
-        stop_bits stops = mask(tail, delimiter);
-        const std::uint64_t read = (std::uint64_t{1} << width) - 1;
-        stops.delimiters &= read;
-        stops.quotes &= read;
-        stops.breaks &= read;
-        scan.step(b, block, stops, width);
-    }
+    if (block < end) scan.step(b, block, tail_mask<mask>(b + block, end - block, delimiter), end - block);
     return scan.leave(s, end);
 }
 

@@ -222,10 +222,15 @@ private:
     // chosen); noted_ gets their offsets in the record.
     std::vector<std::size_t> wanted_;
     std::vector<std::size_t> noted_;
-    // By field: the indices in wanted_ of the delimiters before and after its
-    // cell (before: no_mark for the first column); unused when unmapped.
+    // The mapped fields (the first mapped_count_), each with the indices in
+    // wanted_ of the delimiters before and after its cell (before: no_mark
+    // for the first column).
     static constexpr std::size_t no_mark = static_cast<std::size_t>(-1);
-    std::array<std::pair<std::size_t, std::size_t>, field_count> marks_{};
+    struct mapped_cell {
+        std::size_t field = 0, before = 0, after = 0;
+    };
+    std::array<mapped_cell, field_count> mapped_{};
+    std::size_t mapped_count_ = 0;
     // Cells up to the header's count (the others are never read), for records
     // split by split_cells: sized once the header is read.
     std::vector<cell_bound> bounds_;
