@@ -28,14 +28,16 @@ report_writer::report_writer(std::string path, format fmt) : path_(std::move(pat
         if (fd_ < 0) throw report_error("cannot create report " + tmp_path_ + ": " + errno_text());
         ::fchmod(fd_, 0644);
     }
+    if (format_ == format::jsonl) {
+        jsonl_.reserve(flush_threshold + 4096);
+        return;
+    }
     // room past the threshold for the record that crosses it
     capacity_ = flush_threshold + 4096;
     buffer_ = std::make_unique_for_overwrite<char[]>(capacity_);
-    if (format_ == format::csv) {
-        const std::string_view header = csv_header();
-        std::memcpy(buffer_.get(), header.data(), header.size());
-        used_ = header.size();
-    }
+    const std::string_view header = csv_header();
+    std::memcpy(buffer_.get(), header.data(), header.size());
+    used_ = header.size();
 }
 
 report_writer::~report_writer() {
@@ -51,13 +53,9 @@ void report_writer::write(const row_result& r) {
         if (capacity_ - used_ < bound) make_room(bound);
         used_ = static_cast<std::size_t>(csv_.write(buffer_.get() + used_, r) - buffer_.get());
     } else {
-        jsonl_.clear();
         append_jsonl(jsonl_, r);
-        if (capacity_ - used_ < jsonl_.size()) make_room(jsonl_.size());
-        std::memcpy(buffer_.get() + used_, jsonl_.data(), jsonl_.size());
-        used_ += jsonl_.size();
     }
-    if (used_ >= flush_threshold) flush();
+    if (used_ >= flush_threshold || jsonl_.size() >= flush_threshold) flush();
 }
 
 void report_writer::make_room(std::size_t bytes) {
@@ -68,9 +66,16 @@ void report_writer::make_room(std::size_t bytes) {
 }
 
 void report_writer::flush() {
+    write_all(buffer_.get(), used_);
+    used_ = 0;
+    write_all(jsonl_.data(), jsonl_.size());
+    jsonl_.clear();
+}
+
+void report_writer::write_all(const char* data, std::size_t size) {
     std::size_t done = 0;
-    while (done < used_) {
-        ssize_t n = ::write(fd_, buffer_.get() + done, used_ - done);
+    while (done < size) {
+        ssize_t n = ::write(fd_, data + done, size - done);
         if (n < 0) {
             if (errno == EINTR) continue;
             throw report_error("cannot write report " + (tmp_path_.empty() ? path_ : tmp_path_) + ": " +
@@ -78,7 +83,6 @@ void report_writer::flush() {
         }
         done += static_cast<std::size_t>(n);
     }
-    used_ = 0;
 }
 
 void report_writer::finish() {

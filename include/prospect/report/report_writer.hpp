@@ -35,6 +35,7 @@ public:
 
 private:
     void flush();
+    void write_all(const char* data, std::size_t size);
     // Flushes, and grows the buffer when a record needs more than it holds.
     void make_room(std::size_t bytes);
 
@@ -43,12 +44,13 @@ private:
     format format_;
     int fd_ = -1;
     bool finished_ = false;
-    // Allocated once and written in place: [0, used_) waits to be written.
+    // CSV: allocated once and written in place, [0, used_) waiting to be written.
     std::unique_ptr<char[]> buffer_;
     std::size_t capacity_ = 0;
     std::size_t used_ = 0;
     csv_record_writer csv_;
-    std::string jsonl_;  // one JSONL record, before it is copied into buffer_
+    // JSONL: records appended, as its escaper writes them.
+    std::string jsonl_;
 };
 
 }  // namespace prospect::report
