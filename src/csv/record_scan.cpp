@@ -24,13 +24,14 @@ struct block_scan {
     bool has_nul;
     std::size_t begin, count;
     const std::size_t* wanted;
+    std::size_t want;  // *wanted
     std::size_t* noted;
     std::size_t result = record_scan::none;
 
     explicit block_scan(const record_scan& s)
         : inside(s.in_quotes ? ~std::uint64_t{0} : 0), open_allowed(s.open_allowed || s.at == s.begin ? 1 : 0),
           close_pending(s.close_pending ? 1 : 0), has_nul(s.has_nul), begin(s.begin), count(s.delimiters),
-          wanted(s.wanted), noted(s.noted) {}
+          wanted(s.wanted), want(*s.wanted), noted(s.noted) {}
 
     // One block of `width` bytes (64 but at the end of what was read); true
     // when the record ends in it, at `result`.
@@ -39,22 +40,22 @@ struct block_scan {
         std::uint64_t mine = ~std::uint64_t{0};                     // the record's bits of the block
         if (const std::uint64_t ends = stops.breaks & ~inq; ends != 0) mine = find_end(b, block, ends);
         if ((stops.breaks & inq & mine) != 0) find_quoted_nuls(b, block, stops.breaks & inq & mine);
-        const std::uint64_t before_opening = stops.delimiters | stops.quotes;
+        // An opening quote cannot follow a quoted byte, so a line break before one is the record's start.
+        const std::uint64_t all = stops.delimiters | stops.quotes | stops.breaks;
         const std::uint64_t last = std::uint64_t{1} << (width - 1);
         if ((stops.quotes | close_pending) != 0) {
-            const std::uint64_t all = before_opening | stops.breaks;
             const std::uint64_t quotes = stops.quotes & mine;
             odd |= close_pending & ~all;
-            odd |= quotes & inq & ~((before_opening << 1) | open_allowed);
+            odd |= quotes & inq & ~((all << 1) | open_allowed);
             odd |= quotes & ~inq & ~(all >> 1) & ~last;
             close_pending = (quotes & ~inq & last) >> (width - 1);
         }
-        open_allowed = (before_opening & last) >> (width - 1);
+        open_allowed = (all & last) >> (width - 1);
         // Before the header is read, '"' stands in for the delimiter, and nothing is wanted.
-        if (*wanted != record_scan::none) {
+        if (want != record_scan::none) {
             const std::uint64_t d = stops.delimiters & ~inq & mine;
             const auto n = static_cast<std::size_t>(std::popcount(d));
-            if (count + n > *wanted)
+            if (count + n > want)
                 note_delimiters(d, block);
             else
                 count += n;
@@ -86,13 +87,13 @@ struct block_scan {
     // Notes the wanted delimiters among `d` (the unquoted ones of the block
     // that are the record's) and counts them all.
     void note_delimiters(std::uint64_t d, std::size_t block) {
-        for (auto n = static_cast<std::size_t>(std::popcount(d)); count + n > *wanted;
-             n = static_cast<std::size_t>(std::popcount(d))) {
-            for (std::size_t skip = *wanted - count; skip > 0; --skip) d &= d - 1;
+        do {
+            for (std::size_t skip = want - count; skip > 0; --skip) d &= d - 1;
             *noted++ = block + static_cast<std::size_t>(std::countr_zero(d)) - begin;
             d &= d - 1;
-            count = *wanted++ + 1;
-        }
+            count = want + 1;
+            want = *++wanted;
+        } while (count + static_cast<std::size_t>(std::popcount(d)) > want);
         count += static_cast<std::size_t>(std::popcount(d));
     }
 

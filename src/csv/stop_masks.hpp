@@ -74,17 +74,22 @@ __attribute__((target("avx2"))) inline std::uint64_t avx2_bits(__m256i low, __m2
            std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(high))} << 32;
 }
 
+// Line breaks and NULs by one table look-up: each byte indexes a table by
+// its low four bits (a byte with its high bit set gets 0), and only '\0',
+// '\n' and '\r' find themselves there.
+__attribute__((target("avx2"))) inline __m256i avx2_breaks(__m256i v) noexcept {
+    const __m256i table = _mm256_setr_epi8(0, -1, -1, -1, -1, -1, -1, -1, -1, -1, '\n', -1, -1, '\r', -1, -1, 0, -1, -1,
+                                           -1, -1, -1, -1, -1, -1, -1, '\n', -1, -1, '\r', -1, -1);
+    return _mm256_cmpeq_epi8(_mm256_shuffle_epi8(table, v), v);
+}
+
 __attribute__((target("avx2"))) inline stop_bits avx2(const char* p, char delimiter) noexcept {
     const __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
     const __m256i hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
-    const __m256i quote = _mm256_set1_epi8('"'), lf = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
-    const __m256i nul = _mm256_setzero_si256(), delim = _mm256_set1_epi8(delimiter);
-    const __m256i lo_breaks = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(lo, lf), _mm256_cmpeq_epi8(lo, cr)),
-                                              _mm256_cmpeq_epi8(lo, nul));
-    const __m256i hi_breaks = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(hi, lf), _mm256_cmpeq_epi8(hi, cr)),
-                                              _mm256_cmpeq_epi8(hi, nul));
+    const __m256i quote = _mm256_set1_epi8('"'), delim = _mm256_set1_epi8(delimiter);
     return {avx2_bits(_mm256_cmpeq_epi8(lo, delim), _mm256_cmpeq_epi8(hi, delim)),
-            avx2_bits(_mm256_cmpeq_epi8(lo, quote), _mm256_cmpeq_epi8(hi, quote)), avx2_bits(lo_breaks, hi_breaks)};
+            avx2_bits(_mm256_cmpeq_epi8(lo, quote), _mm256_cmpeq_epi8(hi, quote)),
+            avx2_bits(avx2_breaks(lo), avx2_breaks(hi))};
 }
 
 // prefix_xor in one carry-less multiplication by all ones.
