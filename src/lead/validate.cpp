@@ -7,6 +7,8 @@
 #include "prospect/lead/profile_url.hpp"
 #include "prospect/text/utf8.hpp"
 
+#include <cstring>
+
 namespace prospect::lead {
 
 namespace {
@@ -40,13 +42,21 @@ void append_quoted(std::string& message, std::string_view cell) {
     message += '\'';
 }
 
-void resolve_id(std::string_view raw, const std::optional<uuid>& fallback, std::string_view what,
-                std::string_view option, std::string& id, std::string& message) {
+// Most rows take the same default: no copy when it is already there, and
+// the 36-byte compare inline rather than a memcmp call.
+void take_default(const uuid& fallback, std::string& id) {
+    if (id.size() == fallback.text.size() && std::memcmp(id.data(), fallback.text.data(), fallback.text.size()) == 0)
+        return;
+    id.assign(fallback.view());
+}
+
+[[gnu::noinline]] void resolve_id_cell(std::string_view raw, const std::optional<uuid>& fallback,
+                                       std::string_view what, std::string_view option, std::string& id,
+                                       std::string& message) {
     std::string_view cell = trim_cell_inline(raw);
     if (cell.empty()) {
         if (fallback) {
-            // most rows take the same default: no copy when it is already there
-            if (id != fallback->view()) id.assign(fallback->view());
+            take_default(*fallback, id);
             return;
         }
         id.clear();
@@ -68,6 +78,16 @@ void resolve_id(std::string_view raw, const std::optional<uuid>& fallback, std::
     message += ' ';
     append_quoted(message, cell);
     message += " is not a UUID (8-4-4-4-12 hex digits)";
+}
+
+// The usual cell, empty with a default given, settled here; any other goes
+// to resolve_id_cell.
+void resolve_id(std::string_view raw, const std::optional<uuid>& fallback, std::string_view what,
+                std::string_view option, std::string& id, std::string& message) {
+    if (raw.empty() && fallback)
+        take_default(*fallback, id);
+    else
+        resolve_id_cell(raw, fallback, what, option, id, message);
 }
 
 }  // namespace

@@ -113,3 +113,28 @@ TEST_CASE("one validated_row is reused: a valid row after an invalid one is clea
     CHECK(out.list_id == list_a);
     CHECK(out.move);
 }
+
+TEST_CASE("a reused row takes the default again after an id of the same length, its own or a cell's") {
+    // The default is copied only when the id there differs: every byte of a
+    // 36-byte id left by the last row must count.
+    validated_row out;
+    const defaults defs = with_defaults();
+    validate({"linkedin.com/in/jane", "", "", ""}, defs, out);
+    REQUIRE(out.campaign_id == campaign_a);
+    for (std::size_t at = 0; at < campaign_b.size(); ++at) {
+        CAPTURE(at);
+        std::string other(campaign_a);
+        other[at] = other[at] == '1' ? '2' : '1';
+        validate({"linkedin.com/in/jane", other, std::string(campaign_b), ""}, defs, out);
+        CHECK(out.campaign_id == other);
+        CHECK(out.list_id == campaign_b);
+        validate({"linkedin.com/in/jane", "", "", ""}, defs, out);
+        CHECK(out.valid());
+        CHECK(out.campaign_id == campaign_a);
+        CHECK(out.list_id == list_a);
+    }
+    validate({"linkedin.com/in/jane", " \t", "\xC2\xA0", ""}, defs, out);  // blank but not empty: trimmed, then the default
+    CHECK(out.valid());
+    CHECK(out.campaign_id == campaign_a);
+    CHECK(out.list_id == list_a);
+}
