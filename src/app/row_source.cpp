@@ -4,6 +4,7 @@
 #include "prospect/app/row_source.hpp"
 
 #include "prospect/app/exit_status.hpp"
+#include "prospect/lead/cell.hpp"
 #include "prospect/lead/profile_url.hpp"
 #include "prospect/text/utf8.hpp"
 
@@ -75,7 +76,7 @@ bool row_source::next(source_row& out) {
     using csv::field;
     auto cell = [&](field f) { return record_.cells[static_cast<std::size_t>(f)]; };
     out.row = record_.row;
-    out.profile_url.assign(cell(field::url));
+    lead::assign_cell(out.profile_url, cell(field::url));
     out.settled.reset();
     out.message.clear();
     if (!record_.error.empty()) {

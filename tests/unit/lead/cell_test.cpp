@@ -2,8 +2,11 @@
 
 #include <doctest/doctest.h>
 
+#include <memory>
+#include <random>
 #include <string>
 
+using prospect::lead::assign_cell;
 using prospect::lead::trim_cell;
 
 TEST_CASE("trim_cell strips ASCII white space at both ends only") {
@@ -44,4 +47,20 @@ TEST_CASE("trim_cell_inline agrees with trim_cell") {
                 CAPTURE(s);
                 CHECK(prospect::lead::trim_cell_inline(s) == trim_cell(s));
             }
+}
+
+TEST_CASE("assign_cell copies cells of every length into a reused string, reading only the cell") {
+    std::mt19937 random(3);
+    std::string to;
+    for (int round = 0; round < 3; ++round)
+        for (std::size_t n : {0, 1, 15, 16, 17, 31, 32, 33, 47, 48, 49, 80, 5, 100, 0, 64, 2}) {
+            CAPTURE(n);
+            // a heap block of exactly n bytes: the sanitizers see a read past it
+            std::unique_ptr<char[]> cell(new char[n == 0 ? 1 : n]);
+            for (std::size_t i = 0; i < n; ++i) cell[i] = static_cast<char>(random());
+            assign_cell(to, std::string_view(cell.get(), n));
+            CHECK(to == std::string(cell.get(), n));
+        }
+    assign_cell(to, std::string_view());  // an empty view with a null data()
+    CHECK(to.empty());
 }
