@@ -62,19 +62,14 @@ std::size_t record_reader::refill(std::size_t& record_begin, std::size_t& scan) 
 // and whether every quote is plain; the offsets count from the record's first
 // byte, so moving the record to the front of the buffer keeps them.
 bool record_reader::next_frame(frame& f) {
-    f = frame{};
     record_scan s;
     s.begin = s.at = pos_;
     s.wanted = wanted_.data();
     s.noted = noted_.data();
     std::uint64_t dropped = 0;
-    auto finish = [&](std::size_t size) {
-        f.begin = s.begin;
-        f.size = size;
-        f.total = dropped + size;
-        f.has_nul = s.has_nul;
-        f.plain_quotes = s.plain_quotes;
-        f.noted = static_cast<std::size_t>(s.noted - noted_.data());
+    auto finish = [&](std::size_t size, bool unterminated) {
+        f = {s.begin, size, dropped + size, unterminated, s.has_nul, s.plain_quotes,
+             static_cast<std::size_t>(s.noted - noted_.data())};
         ++rows_;
         return true;
     };
@@ -90,13 +85,12 @@ bool record_reader::next_frame(frame& f) {
                 if (stop + 1 < end_ && buf_[stop + 1] == '\n') terminator = 2;
             }
             pos_ = stop + terminator;
-            return finish(stop - s.begin);
+            return finish(stop - s.begin, false);
         }
         if (eof_) {
             pos_ = end_;
             if (s.begin == end_ && dropped == 0) return false;
-            f.unterminated = s.in_quotes;
-            return finish(end_ - s.begin);
+            return finish(end_ - s.begin, s.in_quotes);
         }
         dropped += refill(s.begin, s.at);
     }
