@@ -60,14 +60,6 @@ inline char* put_number(char* w, std::size_t n) noexcept {
 
 }  // namespace
 
-std::size_t csv_record_writer::bound(const row_result& r) noexcept {
-    // the row number's store, six commas, the outcome's and the move flag's
-    // stores, two numbers of up to 20 digits
-    constexpr std::size_t fixed = row_end + 6 + 16 + 8 + 2 * 20;
-    return fixed + cell_bound(r.profile_url.size()) + cell_bound(r.normalized_url.size()) +
-           cell_bound(r.campaign_id.size()) + cell_bound(r.prospect_list_id.size()) + cell_bound(r.message.size());
-}
-
 void csv_record_writer::restart_row(std::size_t row) noexcept {
     char text[row_end];
     const char* end = std::to_chars(text, text + row_end, row).ptr;

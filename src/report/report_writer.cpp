@@ -52,10 +52,11 @@ void report_writer::write(const row_result& r) {
         const std::size_t bound = csv_record_writer::bound(r);
         if (capacity_ - used_ < bound) make_room(bound);
         used_ = static_cast<std::size_t>(csv_.write(buffer_.get() + used_, r) - buffer_.get());
+        if (used_ >= flush_threshold) flush();
     } else {
         append_jsonl(jsonl_, r);
+        if (jsonl_.size() >= flush_threshold) flush();
     }
-    if (used_ >= flush_threshold || jsonl_.size() >= flush_threshold) flush();
 }
 
 void report_writer::make_room(std::size_t bytes) {

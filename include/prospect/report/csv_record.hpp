@@ -4,6 +4,7 @@
 // counted up in place instead of converted again.
 #pragma once
 
+#include "prospect/report/csv_cell.hpp"
 #include "prospect/report/row_result.hpp"
 
 #include <array>
@@ -15,7 +16,14 @@ class csv_record_writer {
 public:
     // The most bytes write() may touch for `r`: its cells at their worst
     // (csv_cell.hpp) and the fixed-size stores of the other fields.
-    static std::size_t bound(const row_result& r) noexcept;
+    static std::size_t bound(const row_result& r) noexcept {
+        // the row number's store, six commas, the outcome's and the move
+        // flag's stores, two numbers of up to 20 digits
+        constexpr std::size_t fixed = row_end + 6 + 16 + 8 + 2 * 20;
+        return fixed + cell_bound(r.profile_url.size()) + cell_bound(r.normalized_url.size()) +
+               cell_bound(r.campaign_id.size()) + cell_bound(r.prospect_list_id.size()) +
+               cell_bound(r.message.size());
+    }
 
     // Writes r's record, newline included, at `w`, which has room for
     // bound(r) bytes; returns the end of the record.
