@@ -83,8 +83,9 @@ public:
         journal_.append({lead.normalized_url, lead.campaign_id, lead.list_id, r.outcome, lead.move,
                          static_cast<std::uint16_t>(r.http_status), static_cast<std::uint32_t>(r.attempts), r.message,
                          std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())});
-        journal_.flush();
     }
+    bool has_unrecorded() const override { return journal_.has_unwritten(); }
+    void record_finished() override { journal_.flush(); }
 
 private:
     journal::journal_file& journal_;

@@ -291,6 +291,14 @@ asio::awaitable<void> pipeline::drive(sender& out, job_ptr j) {
     // ends failed and the run stops instead.
     std::exception_ptr escaped;
     try {
+        // Rows finished since this worker's last request are recorded before
+        // it sends another, so a kill -9 re-sends at most the requests in
+        // flight. Yielding first lets the other answers of this turn of the
+        // event loop finish too, and one write records them all.
+        if (p_.observer && p_.observer->has_unrecorded()) {
+            co_await asio::post(io_, asio::use_awaitable);
+            record_finished();
+        }
         // The machine hears start()/on_wait_done() only once a turn is
         // taken, so a stop before that finds it idle (not_sent) or waiting
         // (failed).
@@ -419,6 +427,15 @@ void pipeline::end_failed(job_ptr j, const std::string& message) {
         attempts_ += static_cast<std::uint64_t>(attempts);
         if (attempts > 0) ++attempted_rows_;
         finish(m.seq, {std::move(m.row), outcome::failed, j->last_status, attempts, message});
+    }
+}
+
+void pipeline::record_finished() {
+    if (!p_.observer->has_unrecorded()) return;
+    try {
+        p_.observer->record_finished();
+    } catch (const std::exception& e) {
+        fail(exit_write_failed, e.what());
     }
 }
 

@@ -52,6 +52,11 @@ class row_observer {
 public:
     virtual ~row_observer() = default;
     virtual void on_finished(const finished_row& r) = 0;
+    // Whether rows finished since the last record_finished() wait to be
+    // recorded; record_finished() records them (throws when it cannot).
+    // The pipeline calls it before a worker sends its next request.
+    virtual bool has_unrecorded() const { return false; }
+    virtual void record_finished() {}
 };
 
 // Why the run stopped early, as the exit status it implies, and the words.
@@ -138,6 +143,7 @@ private:
     void end(job_ptr j, const policy::row_action& done);
     void end_failed(job_ptr j, const std::string& message);
     void finish(std::uint64_t seq, finished_row r);
+    void record_finished();
     void fail_internal(std::exception_ptr e);
 
     boost::asio::io_context& io_;

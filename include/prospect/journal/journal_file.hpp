@@ -89,9 +89,11 @@ public:
     void append(const journal_entry& entry);
     // Writes everything appended since the last flush as one frame, without
     // syncing: it then survives a crash or kill -9 of this process, not a
-    // power loss. The importer flushes each finished row at once, so that a
-    // killed run never sends again a row whose 201 it had received.
+    // power loss. The importer flushes before each request it sends, so that
+    // a killed run sends again at most the requests that were in flight.
     void flush();
+    // Rows appended and not yet written (flush() has something to do).
+    bool has_unwritten() const { return pending_rows_ > 0; }
     // Flushes, then syncs once for every row flushed since the last sync
     // (group commit). Nothing written since: no sync.
     void commit();

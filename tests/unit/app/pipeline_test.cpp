@@ -4,6 +4,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <doctest/doctest.h>
@@ -55,6 +56,7 @@ struct fake_server {
     std::map<int, int> attempts;       // by lead
     std::set<int> credited;            // leads answered 2xx
     bool hang = false;                 // never answer (until abandoned)
+    bool answer_next_turn = false;     // answer every request sent in one turn of the loop in the next one
     std::function<void()> on_post;     // called as each request leaves
 };
 
@@ -66,6 +68,10 @@ public:
         const int lead = lead_of(request);
         const int attempt = ++server_.attempts[lead];
         if (server_.on_post) server_.on_post();
+        if (server_.answer_next_turn) {
+            co_await asio::post(timer_.get_executor(), asio::use_awaitable);
+            co_return server_.answer_for(lead, attempt);
+        }
         timer_.expires_after(server_.hang ? std::chrono::hours(1) : std::chrono::duration_cast<std::chrono::steady_clock::duration>(server_.latency));
         auto [ec] = co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
         if (ec) co_return net::post_result{};  // abandoned: connection_lost
@@ -89,6 +95,21 @@ public:
 
 private:
     int added_ = 0;
+};
+
+// What a journal sees: rows added and not yet recorded, and the writes that
+// recorded them.
+struct recording_observer : row_observer {
+    std::size_t unrecorded = 0, recorded = 0, writes = 0;
+    void on_finished(const finished_row& r) override {
+        if (r.outcome == outcome::added) ++unrecorded;
+    }
+    bool has_unrecorded() const override { return unrecorded > 0; }
+    void record_finished() override {
+        ++writes;
+        recorded += unrecorded;
+        unrecorded = 0;
+    }
 };
 
 struct run_result {
@@ -214,6 +235,47 @@ TEST_CASE("issue 11: a journal write that fails stops the run with 74, naming th
     CHECK(outcomes(r.report).size() == 40);
     // Nothing is sent after the failure, beyond what was in flight.
     CHECK(r.requests <= 3 + static_cast<std::uint64_t>(h.cfg.connections));
+}
+
+TEST_CASE("issue 16: rows answered in one turn are recorded by one write, before their workers send again") {
+    harness h(200, [](int, int) { return answer(201); });
+    h.server.answer_next_turn = true;
+    recording_observer journal;
+    h.observer = &journal;
+    pipeline* running = nullptr;
+    h.during = [&](pipeline& pipe, asio::io_context&) { running = &pipe; };
+    std::size_t resent_by_a_kill = 0;  // the most a kill -9 at any request would send again
+    h.server.on_post = [&] { resent_by_a_kill = std::max(resent_by_a_kill, journal.unrecorded + running->in_flight()); };
+    auto r = h.run();
+    REQUIRE(r.finished);
+    CHECK(r.counts.count(outcome::added) == 200);
+    CHECK(resent_by_a_kill <= static_cast<std::size_t>(h.cfg.connections));
+    CHECK(journal.recorded + journal.unrecorded == 200);  // the last ones are the final commit's
+    CHECK(journal.writes * 3 <= journal.recorded * 2);    // answers of one turn share a write (one a row before)
+}
+
+TEST_CASE("issue 16: a journal write that fails before a request stops the run with 74 and sends nothing more") {
+    harness h(40, [](int, int) { return answer(201); });
+    struct failing_journal : recording_observer {
+        bool failed = false;
+        void record_finished() override {
+            if (writes == 2) {
+                failed = true;
+                throw std::system_error(ENOSPC, std::generic_category(), "cannot write journal j");
+            }
+            recording_observer::record_finished();
+        }
+    } journal;
+    h.observer = &journal;
+    std::size_t sent_after_failure = 0;
+    h.server.on_post = [&] { sent_after_failure += journal.failed; };
+    auto r = h.run();
+    REQUIRE(r.finished);
+    REQUIRE(r.failure);
+    CHECK(r.failure->status == exit_write_failed);
+    CHECK(r.failure->message.find("cannot write journal j") != std::string::npos);
+    CHECK(outcomes(r.report).size() == 40);
+    CHECK(sent_after_failure == 0);
 }
 
 TEST_CASE("issue 11: a stop during a long Retry-After ends every wait at once") {
