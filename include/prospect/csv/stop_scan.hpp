@@ -25,8 +25,9 @@ enum class scan_kind : unsigned char { portable, sse2, avx2 };
 
 // The widest kind this CPU runs (sse2 at least on x86-64).
 scan_kind best_scan_kind() noexcept;
-// The kind's function; AVX2 on a CPU without it gives SSE2's, and off
-// x86-64 every kind gives the portable one.
+// The kind's function (framing inlines the same masks into its loops; this
+// is how the tests hold each one to a byte-by-byte reference); AVX2 on a CPU
+// without it gives SSE2's, and off x86-64 every kind gives the portable one.
 stop_mask_fn stop_mask_for(scan_kind kind) noexcept;
 std::string_view to_string(scan_kind kind) noexcept;
 
