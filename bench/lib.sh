@@ -130,6 +130,12 @@ CONF
   exit 1
 }
 
+# Pins a server process, its threads and its children to one CPU.
+pin_server_to() {
+  local cpu=$1 pid
+  for pid in "$2" $(cat "/proc/$2/task/$2/children" 2>/dev/null); do taskset -a -p -c "$cpu" "$pid" >/dev/null; done
+}
+
 # CPU seconds of the nginx master and its workers.
 nginx_cpu_seconds() {
   local total=0 pid
@@ -154,6 +160,8 @@ plain_leads() {
 # after them, under /usr/bin/time. Sets import_user, import_sys,
 # import_elapsed (s), import_rss_kb, import_status; its report and journal
 # are removed afterwards (a journal would make the next run skip rows).
+# import_prefix: a command put before the importer (taskset, for one).
+import_prefix=()
 run_import() {
   local url=$1 ca=$2 csv=$3
   shift 3
@@ -161,7 +169,7 @@ run_import() {
   rm -f "$report" "$report.journal"
   import_status=0
   EXTROVERT_API_KEY=sandbox-key /usr/bin/time -o "$tmp/time.out" -f "%U %S %e %M" \
-    "$IMPORT_BIN" --base-url "$url" --ca-file "$ca" --campaign "$CAMPAIGN" --list "$LIST" \
+    "${import_prefix[@]}" "$IMPORT_BIN" --base-url "$url" --ca-file "$ca" --campaign "$CAMPAIGN" --list "$LIST" \
     --report "$report" --quiet "$@" "$csv" 2>"$tmp/import.err" || import_status=$?
   read -r import_user import_sys import_elapsed import_rss_kb < <(tail -n 1 "$tmp/time.out")
   if ((import_status > 1)); then
