@@ -16,7 +16,7 @@ prospect_unit_test(sandbox SOURCES
   ${sandbox_unit_dir}/stats_test.cpp
   ${sandbox_unit_dir}/store_test.cpp
   ${sandbox_unit_dir}/store_log_test.cpp
-  LIBS prospect_sandbox_lib OpenSSL::Crypto)
+  LIBS prospect_sandbox_lib prospect_lead OpenSSL::Crypto)
 
 prospect_e2e_test(sandbox SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/sandbox_api_test.cpp
