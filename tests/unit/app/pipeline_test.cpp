@@ -188,6 +188,16 @@ std::map<int, std::string> outcomes(const std::string& report) {
     return out;
 }
 
+// A run the journal's failed write stopped: 74 naming the file, and a
+// report line for every row all the same.
+void check_stopped_by_journal(const run_result& r, std::size_t rows) {
+    REQUIRE(r.finished);
+    REQUIRE(r.failure);
+    CHECK(r.failure->status == exit_write_failed);
+    CHECK(r.failure->message.find("cannot write journal j") != std::string::npos);
+    CHECK(outcomes(r.report).size() == rows);
+}
+
 }  // namespace
 
 TEST_CASE("every row once, in order, with the outcome its own answers give") {
@@ -228,11 +238,7 @@ TEST_CASE("issue 11: a journal write that fails stops the run with 74, naming th
     throwing_observer journal;
     h.observer = &journal;
     auto r = h.run();
-    REQUIRE(r.finished);
-    REQUIRE(r.failure);
-    CHECK(r.failure->status == exit_write_failed);
-    CHECK(r.failure->message.find("cannot write journal j") != std::string::npos);
-    CHECK(outcomes(r.report).size() == 40);
+    check_stopped_by_journal(r, 40);
     // Nothing is sent after the failure, beyond what was in flight.
     CHECK(r.requests <= 3 + static_cast<std::uint64_t>(h.cfg.connections));
 }
@@ -270,11 +276,7 @@ TEST_CASE("issue 16: a journal write that fails before a request stops the run w
     std::size_t sent_after_failure = 0;
     h.server.on_post = [&] { sent_after_failure += journal.failed; };
     auto r = h.run();
-    REQUIRE(r.finished);
-    REQUIRE(r.failure);
-    CHECK(r.failure->status == exit_write_failed);
-    CHECK(r.failure->message.find("cannot write journal j") != std::string::npos);
-    CHECK(outcomes(r.report).size() == 40);
+    check_stopped_by_journal(r, 40);
     CHECK(sent_after_failure == 0);
 }
 

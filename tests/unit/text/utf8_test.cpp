@@ -29,16 +29,22 @@ TEST_CASE("ill-formed UTF-8 is refused") {
     CHECK_FALSE(is_valid_utf8("\xE9t\xE9"));         // Windows-1252 "été"
 }
 
+namespace {
+
+// The reference: one sequence at a time by utf8_sequence_length.
+bool walk(std::string_view s) {
+    for (std::size_t i = 0; i < s.size();) {
+        std::size_t n = utf8_sequence_length(s.substr(i));
+        if (n == 0) return false;
+        i += n;
+    }
+    return true;
+}
+
+}  // namespace
+
 // The eight-byte ASCII steps must not skip a bad byte wherever it falls.
 TEST_CASE("is_valid_utf8 agrees with a byte-by-byte walk at every offset") {
-    auto walk = [](std::string_view s) {
-        for (std::size_t i = 0; i < s.size();) {
-            std::size_t n = utf8_sequence_length(s.substr(i));
-            if (n == 0) return false;
-            i += n;
-        }
-        return true;
-    };
     const std::string pieces[] = {"a", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xC3", "\x80", "\xED\xA0\x80"};
     std::uint32_t state = 1;
     for (int round = 0; round < 3000; ++round) {
@@ -60,14 +66,6 @@ TEST_CASE("is_valid_utf8 agrees with a byte-by-byte walk at every offset") {
 // bytes, each in a heap block of its own size (a sanitized build catches a
 // load past it).
 TEST_CASE("is_valid_utf8 agrees with a byte-by-byte walk on every two-byte pair at every offset") {
-    auto walk = [](std::string_view s) {
-        for (std::size_t i = 0; i < s.size();) {
-            std::size_t n = utf8_sequence_length(s.substr(i));
-            if (n == 0) return false;
-            i += n;
-        }
-        return true;
-    };
     const unsigned char firsts[] = {0xC0, 0xC1, 0xC2, 0xC3, 0xDF, 0xE0, 0xE2, 0xED, 0xF0, 0xF4, 0x80, 0xBF, 0xFF};
     const unsigned char seconds[] = {0x00, 0x41, 0x7F, 0x80, 0x9F, 0xA0, 0xBF, 0xC0, 0xC3};
     int valid = 0;
