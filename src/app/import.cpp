@@ -149,50 +149,33 @@ private:
     bool signalled_ = false;
 };
 
-int import_rows(const config& cfg, const clock::time_point started, const log& out, run_metrics& metrics) {
-    refuse_outputs_naming_input(cfg);
-    auto report_lock = lock_output(cfg.report_path);
-    auto journal_lock = lock_output(cfg.journal_path);
-    asio::io_context io(1);
-
+// Where requests go: the API (or --base-url), or for --sandbox a sandbox
+// started inside this process, with its own key.
+struct destination {
     std::unique_ptr<sandbox::server> sandbox;
-    std::string base_url = cfg.base_url;
-    std::string api_key = cfg.api_key;
-    if (cfg.sandbox) {
-        sandbox::server_params sp;
-        sp.listen = "127.0.0.1:0";
-        sp.api_keys = {sandbox_key};
-        sandbox = std::make_unique<sandbox::server>(io, sp);
-        sandbox->start();
-        base_url = sandbox->url();
-        api_key = sandbox_key;
-        out.info("sandbox listening on {}", base_url);
-    }
-    auto url = as_usage_error([&] { return net::parse_base_url(base_url); });
-    as_usage_error([&] { net::check_api_key(api_key); });
-    auto tls = make_tls(cfg, sandbox.get());
-    auto source = std::make_unique<row_source>(cfg);
-    for (const auto& line : source->column_lines()) out.info("{}", line);
-    auto journal = open_journal(cfg, base_url);
-    if (journal && !journal->earlier().empty())
-        out.info("resuming: {} rows already final in {}", journal->earlier().size(), journal->path());
-    report::report_writer report(cfg.report_path, cfg.report_format);
+    std::string base_url;
+    std::string api_key;
+};
 
-    std::optional<journal_recorder> recorder;
-    if (journal) recorder.emplace(*journal);
-    auto pace = cfg.shared_limit.empty()
-                    ? make_local_limiter(io.get_executor(), {cfg.rate, cfg.burst, cfg.max_throttle_wait}, out)
-                    : connect_shared_limiter(
-                          io, {cfg.shared_limit, cfg.limit_name, base_url, api_key, cfg.rate, cfg.burst}, out);
-    row_feed rows(std::move(source));
-    pipeline pipe(io, {cfg, api_key, url, connection_senders(io.get_executor(), tls, url), *pace, rows, report, out,
-                       recorder ? &*recorder : nullptr, journal ? &journal->earlier() : nullptr,
-                       rows.input_size().value_or(0)});
-    signal_handler signals(io, pipe, cfg, out);
+destination open_destination(asio::io_context& io, const config& cfg, const log& out) {
+    destination d{nullptr, cfg.base_url, cfg.api_key};
+    if (!cfg.sandbox) return d;
+    sandbox::server_params sp;
+    sp.listen = "127.0.0.1:0";
+    sp.api_keys = {sandbox_key};
+    d.sandbox = std::make_unique<sandbox::server>(io, sp);
+    d.sandbox->start();
+    d.base_url = d.sandbox->url();
+    d.api_key = sandbox_key;
+    out.info("sandbox listening on {}", d.base_url);
+    return d;
+}
 
-    // Background chores that end with the run: group commit and progress.
-    // A chore that throws stops the run like any other failure.
-    run_state run;
+// Runs the pipeline to its end beside the chores that end with it (the
+// journal's group commit, progress); a chore that throws stops the run
+// like any other failure.
+void run_to_end(asio::io_context& io, pipeline& pipe, signal_handler& signals, journal::journal_file* journal,
+                sandbox::server* sandbox, const config& cfg, clock::time_point started, run_state& run) {
     sleeper chores(io.get_executor());
     auto chore_failed = [&](std::exception_ptr e) {
         if (!e) return;
@@ -231,7 +214,11 @@ int import_rows(const config& cfg, const clock::time_point started, const log& o
         });
     io.run();
     write_stderr(progress.clear());
+}
 
+// The journal's last commit and the report's rename into place; a failure
+// of either is the run's late failure (74).
+void close_outputs(journal::journal_file* journal, report::report_writer& report, run_state& run) {
     if (journal) {
         try {
             journal->commit();
@@ -244,7 +231,11 @@ int import_rows(const config& cfg, const clock::time_point started, const log& o
     } catch (const std::exception& e) {
         run.fail(exit_write_failed, e.what());
     }
+}
 
+// The lines after the run: the encoding warning, why it stopped early, the summary.
+void tell_how_it_ended(const log& out, const config& cfg, const std::string& base_url, const pipeline& pipe,
+                       const run_state& run, row_feed& rows) {
     if (auto warning = rows.encoding_warning(); !warning.empty()) out.error("{}", warning);
     if (auto f = pipe.failure()) out.error("aborted: {}", f->message);
     else if (pipe.stopped().status == exit_refused || pipe.stopped().status == exit_endpoint_missing ||
@@ -256,6 +247,41 @@ int import_rows(const config& cfg, const clock::time_point started, const log& o
                 cfg.sandbox ? "the sandbox" : base_url, describe(pipe.counts(), false), resumed,
                 grouped(pipe.requests_sent()), pipe.requests_sent() == 1 ? "" : "s", grouped(pipe.throttled()),
                 cfg.report_path == "-" ? "standard output" : cfg.report_path);
+}
+
+int import_rows(const config& cfg, const clock::time_point started, const log& out, run_metrics& metrics) {
+    refuse_outputs_naming_input(cfg);
+    auto report_lock = lock_output(cfg.report_path);
+    auto journal_lock = lock_output(cfg.journal_path);
+    asio::io_context io(1);
+
+    auto to = open_destination(io, cfg, out);
+    auto url = as_usage_error([&] { return net::parse_base_url(to.base_url); });
+    as_usage_error([&] { net::check_api_key(to.api_key); });
+    auto tls = make_tls(cfg, to.sandbox.get());
+    auto source = std::make_unique<row_source>(cfg);
+    for (const auto& line : source->column_lines()) out.info("{}", line);
+    auto journal = open_journal(cfg, to.base_url);
+    if (journal && !journal->earlier().empty())
+        out.info("resuming: {} rows already final in {}", journal->earlier().size(), journal->path());
+    report::report_writer report(cfg.report_path, cfg.report_format);
+
+    std::optional<journal_recorder> recorder;
+    if (journal) recorder.emplace(*journal);
+    auto pace = cfg.shared_limit.empty()
+                    ? make_local_limiter(io.get_executor(), {cfg.rate, cfg.burst, cfg.max_throttle_wait}, out)
+                    : connect_shared_limiter(
+                          io, {cfg.shared_limit, cfg.limit_name, to.base_url, to.api_key, cfg.rate, cfg.burst}, out);
+    row_feed rows(std::move(source));
+    pipeline pipe(io, {cfg, to.api_key, url, connection_senders(io.get_executor(), tls, url), *pace, rows, report, out,
+                       recorder ? &*recorder : nullptr, journal ? &journal->earlier() : nullptr,
+                       rows.input_size().value_or(0)});
+    signal_handler signals(io, pipe, cfg, out);
+
+    run_state run;
+    run_to_end(io, pipe, signals, journal ? &*journal : nullptr, to.sandbox.get(), cfg, started, run);
+    close_outputs(journal ? &*journal : nullptr, report, run);
+    tell_how_it_ended(out, cfg, to.base_url, pipe, run, rows);
     metrics.rows = pipe.counts();
     metrics.requests = pipe.requests();
     metrics.retries = pipe.retries();
