@@ -5,6 +5,7 @@
 #pragma once
 
 #include "prospect/report/csv_record.hpp"
+#include "prospect/report/early_writeback.hpp"
 #include "prospect/report/format.hpp"
 #include "prospect/report/row_result.hpp"
 
@@ -44,6 +45,7 @@ private:
     format format_;
     int fd_ = -1;
     bool finished_ = false;
+    early_writeback writeback_;
     // CSV: allocated once and written in place, [0, used_) waiting to be written.
     std::unique_ptr<char[]> buffer_;
     std::size_t capacity_ = 0;
