@@ -97,12 +97,14 @@ bool row_feed::read_batch(shared& s) {
             ++batch.size;
             if (reader.bytes_consumed() == reader.bytes_read()) break;  // nothing buffered: the next row reads
         }
+        source.settle_duplicates({batch.slots.data(), batch.size});
         note_state();
         if (batch.size > 0 && !s.handoff.put(batch)) more = false;  // the consumer stopped
         else if (!more) s.handoff.close();
     } catch (...) {
         // The rows read before the failure go first; the consumer meets the
         // failure where they end. The row being read when it came is not one.
+        source.settle_duplicates({batch.slots.data(), batch.size});
         note_state();
         if (batch.size == 0 || s.handoff.put(batch)) s.handoff.close(std::current_exception());
         more = false;

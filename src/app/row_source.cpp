@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace prospect::app {
 namespace {
 
@@ -73,6 +75,10 @@ std::string encoding_warning(std::string_view input_name, std::size_t first_non_
 
 bool row_source::next(source_row& out) {
     if (!reader_.next(record_)) return false;
+    // Refused here, not in settle_duplicates: a batch settles whole.
+    if (record_.row > lead::deduper::max_row)
+        throw csv::input_error(fmt::format("{}: more than {} rows, the most one run can de-duplicate", name_,
+                                           lead::deduper::max_row));
     using csv::field;
     auto cell = [&](field f) { return record_.cells[static_cast<std::size_t>(f)]; };
     out.row = record_.row;
@@ -100,11 +106,39 @@ bool row_source::next(source_row& out) {
                     first_non_utf8_row_ = out.row;
                     break;
                 }
-    } else if (auto first = deduper_.check(out.lead, out.row)) {
-        out.settled = policy::outcome::duplicate;
-        out.message = fmt::format("duplicate of row {}", *first);
     }
+    ++rows_read_;
     return true;
+}
+
+void row_source::settle_duplicates(std::span<source_row> rows) {
+    reserve_for_file();
+    hashes_.resize(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        if (!rows[i].settled) hashes_[i] = deduper_.hash_ahead(rows[i].lead);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        source_row& r = rows[i];
+        if (r.settled) continue;
+        if (auto first = deduper_.check_hashed(hashes_[i], r.row)) {
+            r.settled = policy::outcome::duplicate;
+            r.message = fmt::format("duplicate of row {}", *first);
+        }
+    }
+}
+
+// Once, after the first thousand rows of a regular file: room in the
+// de-duplication table for as many keys as the file holds rows at the bytes
+// a row seen so far, a tenth more for rows that run longer, so that growing
+// does not move every key about nine times. Rows that turn out shorter or
+// keys fewer (duplicates, invalid rows) cost 14 bytes a row unused.
+void row_source::reserve_for_file() {
+    if (reserved_ || rows_read_ < 1000) return;
+    reserved_ = true;
+    const auto size = reader_.input_size();
+    const std::uint64_t consumed = reader_.bytes_consumed();
+    if (!size || consumed == 0) return;
+    const double rows = static_cast<double>(rows_read_) * static_cast<double>(*size) / static_cast<double>(consumed);
+    deduper_.reserve(static_cast<std::size_t>(std::min(rows * 1.1, static_cast<double>(lead::deduper::max_row))));
 }
 
 }  // namespace prospect::app

@@ -4,7 +4,6 @@
 
 #include "prospect/lead/key_hash.hpp"
 
-#include <limits>
 #include <stdexcept>
 
 #if defined(__SSE2__)
@@ -38,17 +37,22 @@ namespace {
 
 }  // namespace
 
-std::optional<std::size_t> deduper::check(const validated_row& r, std::size_t row) {
-    if (row > std::numeric_limits<std::uint32_t>::max())
-        throw std::length_error("deduper: row number above 4294967295");
+std::uint64_t deduper::hash_ahead(const validated_row& r) {
     if (!ids_known_ || !same_bytes(r.campaign_id, campaign_) || !same_bytes(r.list_id, list_)) {
         campaign_ = r.campaign_id;
         list_ = r.list_id;
         ids_seed_ = key_hash(list_, key_hash(campaign_, 0));
         ids_known_ = true;
     }
-    if (auto first = table_.find_or_add(key_hash(r.normalized_url, ids_seed_), static_cast<std::uint32_t>(row)))
-        return *first;
+    const std::uint64_t hash = key_hash(r.normalized_url, ids_seed_);
+    table_.prefetch(hash);
+    return hash;
+}
+
+std::optional<std::size_t> deduper::check_hashed(std::uint64_t hash, std::size_t row) {
+    if (row > max_row)
+        throw std::length_error("deduper: row number above 4294967295");
+    if (auto first = table_.find_or_add(hash, static_cast<std::uint32_t>(row))) return *first;
     return std::nullopt;
 }
 

@@ -32,9 +32,12 @@ std::uint64_t hash_of(const Slot& x) noexcept {
 
 void first_row_table::grow(segment& s) {
     const std::size_t old_capacity = s.slots.size();
-    const std::size_t capacity = old_capacity == 0               ? first_capacity
-                                 : old_capacity < doubling_below ? old_capacity * 2
-                                                                 : old_capacity + old_capacity / 8;
+    resize(s, old_capacity == 0               ? first_capacity
+              : old_capacity < doubling_below ? old_capacity * 2
+                                              : old_capacity + old_capacity / 8);
+}
+
+void first_row_table::resize(segment& s, std::size_t capacity) {
     std::vector<slot> bigger(capacity, slot{});
     for (const slot& x : s.slots) {
         const std::uint64_t h = hash_of(x);
@@ -43,9 +46,25 @@ void first_row_table::grow(segment& s) {
         while (hash_of(bigger[i]) != 0) i = i + 1 == capacity ? 0 : i + 1;
         bigger[i] = x;
     }
+    capacity_ += capacity - s.slots.size();
     s.slots.swap(bigger);
     s.limit = capacity * 7 / 8;
-    capacity_ += capacity - old_capacity;
+}
+
+// A segment's share of the keys varies by about its square root: 1/32 more
+// and 64 slots (4.4 standard deviations at a million keys) keep every
+// segment under its limit, at 14.1 bytes a key.
+void first_row_table::reserve(std::size_t keys) {
+    const std::size_t per_segment = keys / segment_count;
+    const std::size_t capacity = (per_segment + per_segment / 32 + 64) * 8 / 7 + 1;
+    for (segment& s : segments_)
+        if (s.slots.size() < capacity) resize(s, capacity);
+}
+
+void first_row_table::prefetch(std::uint64_t hash) const noexcept {
+    if (hash == 0) hash = 1;
+    const segment& s = segments_[hash >> (64 - segment_bits)];
+    if (!s.slots.empty()) __builtin_prefetch(s.slots.data() + home(hash, s.slots.size()), 1);
 }
 
 std::optional<std::uint32_t> first_row_table::find_or_add(std::uint64_t hash, std::uint32_t row) {

@@ -10,6 +10,7 @@
 #include "prospect/policy/outcome.hpp"
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,9 +44,14 @@ public:
     // problems (exit 2 before anything is sent).
     explicit row_source(const config& cfg);
 
-    // Fills `out` (its buffers are reused) with the next data row. Throws
-    // csv::input_changed when a regular input file changed while read.
+    // Fills `out` (its buffers are reused) with the next data row, settled
+    // if it is invalid. Throws csv::input_changed when a regular input file
+    // changed while read.
     bool next(source_row& out);
+    // Settles the duplicates among `rows`, the rows next() gave since the
+    // last call, in input order. A batch at a time, so that the table's
+    // look-ups overlap (lead::deduper::hash_ahead).
+    void settle_duplicates(std::span<source_row> rows);
 
     // The start-up lines (unless --quiet): one a field, saying which column
     // it comes from and why, or that it comes from an option or its default.
@@ -56,6 +62,7 @@ public:
     // The input's name in messages.
     const std::string& input_name() const { return name_; }
 
+    const lead::deduper& deduper() const { return deduper_; }
     csv::record_reader& reader() { return reader_; }
     const csv::record_reader& reader() const { return reader_; }
 
@@ -64,7 +71,12 @@ private:
     lead::defaults defaults_;
     std::string name_;
     std::size_t first_non_utf8_row_ = 0;
+    void reserve_for_file();
+
     lead::deduper deduper_;
+    std::vector<std::uint64_t> hashes_;  // settle_duplicates's, reused
+    std::size_t rows_read_ = 0;
+    bool reserved_ = false;
     csv::record record_;
 };
 

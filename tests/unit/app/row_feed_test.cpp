@@ -269,3 +269,52 @@ TEST_CASE("feed: rows written to a pipe that stays open arrive at once, and the 
     ::close(fds[1]);
     ::close(fds[0]);
 }
+
+TEST_CASE("feed: duplicates are settled across batches, each naming the first row of its key") {
+    prospect::test::temp_dir dir;
+    std::string text = header();
+    constexpr int n = 3000;
+    // row i repeats row i - 37 when i is a multiple of 5 from 40 on: most
+    // repeats are in another batch than their first row
+    auto repeats = [](std::size_t i) { return i % 5 == 0 && i >= 40; };
+    for (int i = 2; i < n + 2; ++i) text += row(repeats(i) ? i - 37 : i);
+    const std::string path = dir / "in.csv";
+    prospect::test::write_file(path, text);
+    row_feed feed(std::make_unique<row_source>(config_for(path)), {.batch_rows = 16, .own_thread = false});
+    std::size_t duplicates = 0, wrong = 0;
+    while (auto* b = feed.take())
+        for (const auto& r : b->rows()) {
+            if (r.settled == prospect::policy::outcome::duplicate) {
+                ++duplicates;
+                if (!repeats(r.row) || r.message != fmt::format("duplicate of row {}", r.row - 37)) ++wrong;
+            } else if (repeats(r.row)) {
+                ++wrong;
+            }
+        }
+    CHECK(duplicates == n / 5 - 7);
+    CHECK(wrong == 0);
+}
+
+TEST_CASE("source: a regular file's de-duplication table is sized for its rows after the first thousand") {
+    prospect::test::temp_dir dir;
+    std::string text = header();
+    constexpr std::size_t n = 20'000;
+    for (std::size_t i = 2; i < n + 2; ++i) text += row(static_cast<int>(i));
+    const std::string path = dir / "in.csv";
+    prospect::test::write_file(path, text);
+    row_source source(config_for(path));
+    std::vector<source_row> batch(128);
+    std::size_t read = 0, reserved = 0;
+    for (bool more = true; more;) {
+        std::size_t size = 0;
+        while (size < batch.size() && (more = source.next(batch[size]))) ++size;
+        source.settle_duplicates({batch.data(), size});
+        read += size;
+        if (read >= 1024 && reserved == 0) reserved = source.deduper().table_bytes();
+    }
+    CHECK(read == n);
+    CHECK(source.deduper().size() == n);
+    CHECK(reserved >= n * 12);
+    CHECK(source.deduper().table_bytes() == reserved);  // no segment grew
+    CHECK(static_cast<double>(reserved) / n < 20.0);  // a tenth over the estimate, and slack a segment
+}

@@ -76,3 +76,21 @@ TEST_CASE("past 100,000 keys a key costs 12 to 16 bytes of slots, at every size"
     CHECK(highest <= 16.0);
     MESSAGE("bytes a key from 100,000 to 400,000 keys: " << lowest << " to " << highest);
 }
+
+TEST_CASE("a table reserved for n keys takes them all without growing, at 14 bytes a key") {
+    constexpr std::uint32_t n = 200'000;
+    first_row_table t;
+    t.reserve(n);
+    const std::size_t reserved = t.slot_bytes();
+    for (std::uint32_t i = 0; i < n; ++i) t.prefetch(mixed(i)), t.find_or_add(mixed(i), i);
+    CHECK(t.slot_bytes() == reserved);
+    CHECK(static_cast<double>(reserved) / n >= 12.0 * 8 / 7);  // 7/8 full at most
+    CHECK(static_cast<double>(reserved) / n <= 14.5);
+    std::size_t wrong = 0;
+    for (std::uint32_t i = 0; i < n; ++i)
+        if (t.find_or_add(mixed(i), n + i) != i) ++wrong;
+    CHECK(wrong == 0);
+    t.reserve(n / 2);  // less than it has: nothing moves
+    CHECK(t.slot_bytes() == reserved);
+    CHECK(t.find_or_add(mixed(7), 1) == 7u);
+}
