@@ -1,6 +1,9 @@
 // Buffered writes of whole records; flushed at 64 KiB and at finish(). A
-// file report's writeback starts every 4 MiB (early_writeback.hpp).
+// file report's writeback starts every 4 MiB (early_writeback.hpp), and from
+// the first 4 MiB on it is synced along the way (background_sync.hpp).
 #include "prospect/report/report_writer.hpp"
+
+#include "prospect/report/background_sync.hpp"
 
 #include <cerrno>
 #include <cstdio>
@@ -46,6 +49,7 @@ report_writer::report_writer(std::string path, format fmt)
 }
 
 report_writer::~report_writer() {
+    syncer_.reset();  // before the descriptor it syncs is closed
     if (fd_ >= 0 && fd_ != STDOUT_FILENO) {
         ::close(fd_);
         if (!finished_) ::unlink(tmp_path_.c_str());
@@ -91,14 +95,20 @@ void report_writer::write_all(const char* data, std::size_t size) {
     }
     // Advice only: a file system that cannot do it leaves the work to the
     // final fsync, which reports any write error.
-    if (auto due = writeback_.appended(size))
+    if (auto due = writeback_.appended(size)) {
         ::sync_file_range(fd_, static_cast<off_t>(due->offset), static_cast<off_t>(due->length),
                           SYNC_FILE_RANGE_WRITE);
+        if (!syncer_) syncer_ = std::make_unique<background_sync>(fd_);
+        syncer_->request();
+    }
 }
 
 void report_writer::finish() {
     flush();
     if (fd_ == STDOUT_FILENO) return;
+    if (syncer_)
+        if (const int failed = syncer_->stop(); failed != 0)
+            throw report_error("cannot sync report " + tmp_path_ + ": " + std::strerror(failed));
     if (::fsync(fd_) != 0) throw report_error("cannot sync report " + tmp_path_ + ": " + errno_text());
     if (::rename(tmp_path_.c_str(), path_.c_str()) != 0)
         throw report_error("cannot rename " + tmp_path_ + " to " + path_ + ": " + errno_text());

@@ -16,6 +16,8 @@
 
 namespace prospect::report {
 
+class background_sync;
+
 // A report that cannot be created or written (exit status 2 at start).
 struct report_error : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -46,6 +48,7 @@ private:
     int fd_ = -1;
     bool finished_ = false;
     early_writeback writeback_;
+    std::unique_ptr<background_sync> syncer_;  // from the first writeback on
     // CSV: allocated once and written in place, [0, used_) waiting to be written.
     std::unique_ptr<char[]> buffer_;
     std::size_t capacity_ = 0;

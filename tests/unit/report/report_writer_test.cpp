@@ -109,3 +109,27 @@ TEST_CASE("a report in a missing directory is a clear error naming the path") {
         CHECK(std::string(e.what()).find("/nonexistent-dir/x.csv.") != std::string::npos);
     }
 }
+
+TEST_CASE("a report of many MiB, synced along the way, is whole once finished") {
+    temp_dir dir;
+    auto path = dir / "big.csv";
+    constexpr std::size_t rows = 120'000;  // about 7 MiB: its writeback starts and it is synced along the way
+    const std::string url = "https://www.linkedin.com/in/someone-with-a-long-profile-name";
+    {
+        report_writer w(path, format::csv);
+        row_result r;
+        r.profile_url = url;
+        r.outcome = prospect::policy::outcome::not_sent;
+        r.message = "dry run";
+        for (std::size_t i = 2; i < rows + 2; ++i) {
+            r.row = i;
+            w.write(r);
+        }
+        w.finish();
+    }
+    const std::string text = read_file(path);
+    CHECK(text.size() > std::size_t{6} << 20);
+    CHECK(std::count(text.begin(), text.end(), '\n') == rows + 1);
+    CHECK(text.substr(text.rfind('\n', text.size() - 2) + 1, 7) == "120001,");
+    CHECK(entries(dir) == 1);
+}
