@@ -3,7 +3,11 @@
 // segment can grow by an eighth), and it is probed linearly from there.
 #include "prospect/lead/first_row_table.hpp"
 
+#include <sys/mman.h>
+
 #include <cstring>
+#include <new>
+#include <utility>
 
 namespace prospect::lead {
 
@@ -30,50 +34,87 @@ std::uint64_t hash_of(const Slot& x) noexcept {
 
 }  // namespace
 
-void first_row_table::grow(segment& s) {
-    const std::size_t old_capacity = s.slots.size();
-    resize(s, old_capacity == 0               ? first_capacity
-              : old_capacity < doubling_below ? old_capacity * 2
-                                              : old_capacity + old_capacity / 8);
+first_row_table::mapped_slots::mapped_slots(std::size_t size) {
+    constexpr std::size_t huge_page = std::size_t{2} << 20;
+    bytes = (size + huge_page - 1) / huge_page * huge_page;
+    // One huge page more, to start on a boundary.
+    void* p = ::mmap(nullptr, bytes + huge_page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) throw std::bad_alloc();
+    const auto start = reinterpret_cast<std::uintptr_t>(p);
+    const std::uintptr_t aligned = (start + huge_page - 1) / huge_page * huge_page;
+    if (aligned > start) ::munmap(p, aligned - start);
+    if (const std::size_t after = huge_page - (aligned - start); after > 0)
+        ::munmap(reinterpret_cast<void*>(aligned + bytes), after);
+    base = reinterpret_cast<void*>(aligned);
+    ::madvise(base, bytes, MADV_HUGEPAGE);  // advice: 4 KiB pages still work
 }
 
-void first_row_table::resize(segment& s, std::size_t capacity) {
-    std::vector<slot> bigger(capacity, slot{});
-    for (const slot& x : s.slots) {
-        const std::uint64_t h = hash_of(x);
+first_row_table::mapped_slots::mapped_slots(mapped_slots&& other) noexcept
+    : base(std::exchange(other.base, nullptr)), bytes(std::exchange(other.bytes, 0)) {}
+
+first_row_table::mapped_slots& first_row_table::mapped_slots::operator=(mapped_slots&& other) noexcept {
+    std::swap(base, other.base);
+    std::swap(bytes, other.bytes);
+    return *this;
+}
+
+first_row_table::mapped_slots::~mapped_slots() {
+    if (base != nullptr) ::munmap(base, bytes);
+}
+
+void first_row_table::grow(segment& s) {
+    const std::size_t capacity = s.capacity == 0               ? first_capacity
+                                 : s.capacity < doubling_below ? s.capacity * 2
+                                                               : s.capacity + s.capacity / 8;
+    auto bigger = std::make_unique<slot[]>(capacity);
+    move_to(s, bigger.get(), capacity);
+    s.own = std::move(bigger);
+}
+
+void first_row_table::move_to(segment& s, slot* into, std::size_t capacity) {
+    for (const slot* x = s.slots; x != s.slots + s.capacity; ++x) {
+        const std::uint64_t h = hash_of(*x);
         if (h == 0) continue;
         std::size_t i = home(h, capacity);
-        while (hash_of(bigger[i]) != 0) i = i + 1 == capacity ? 0 : i + 1;
-        bigger[i] = x;
+        while (hash_of(into[i]) != 0) i = i + 1 == capacity ? 0 : i + 1;
+        into[i] = *x;
     }
-    capacity_ += capacity - s.slots.size();
-    s.slots.swap(bigger);
+    capacity_ += capacity - s.capacity;
+    s.slots = into;
+    s.capacity = capacity;
     s.limit = capacity * 7 / 8;
+    s.own.reset();
 }
 
 // A segment's share of the keys varies by about its square root: 1/32 more
 // and 64 slots (4.4 standard deviations at a million keys) keep every
-// segment under its limit, at 14.1 bytes a key.
+// segment under its limit, at 14.1 bytes a key. Once only: a second
+// reservation would leave the first one's memory unused.
 void first_row_table::reserve(std::size_t keys) {
     const std::size_t per_segment = keys / segment_count;
     const std::size_t capacity = (per_segment + per_segment / 32 + 64) * 8 / 7 + 1;
-    for (segment& s : segments_)
-        if (s.slots.size() < capacity) resize(s, capacity);
+    if (reserved_.base != nullptr || capacity <= segments_[0].capacity) return;
+    reserved_ = mapped_slots(segment_count * capacity * sizeof(slot));
+    auto* next = static_cast<slot*>(reserved_.base);
+    for (segment& s : segments_) {
+        if (s.capacity < capacity) move_to(s, next, capacity);
+        next += capacity;
+    }
 }
 
 void first_row_table::prefetch(std::uint64_t hash) const noexcept {
     if (hash == 0) hash = 1;
     const segment& s = segments_[hash >> (64 - segment_bits)];
-    if (!s.slots.empty()) __builtin_prefetch(s.slots.data() + home(hash, s.slots.size()), 1);
+    if (s.capacity != 0) __builtin_prefetch(s.slots + home(hash, s.capacity), 1);
 }
 
 std::optional<std::uint32_t> first_row_table::find_or_add(std::uint64_t hash, std::uint32_t row) {
     if (hash == 0) hash = 1;
     segment& s = segments_[hash >> (64 - segment_bits)];
     if (s.size >= s.limit) grow(s);
-    slot* const first = s.slots.data();
-    slot* const end = first + s.slots.size();
-    for (slot* x = first + home(hash, s.slots.size());;) {
+    slot* const first = s.slots;
+    slot* const end = first + s.capacity;
+    for (slot* x = first + home(hash, s.capacity);;) {
         const std::uint64_t h = hash_of(*x);
         if (h == hash) return x->row;
         if (h == 0) {

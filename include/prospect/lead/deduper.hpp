@@ -37,7 +37,7 @@ public:
     // starts loading the table slot it will probe, then each checked in
     // order, so that the table's cache misses overlap (at a million keys the
     // table is ten times the size of the L2 cache, and a miss a row followed
-    // by the next one was half of a dry run's time).
+    // by the next one was nearly half of a dry run's CPU time).
     std::uint64_t hash_ahead(const validated_row& r);
     std::optional<std::size_t> check_hashed(std::uint64_t hash, std::size_t row);
 
