@@ -1,6 +1,6 @@
 // Buffered writes of whole records; flushed at 64 KiB and at finish(). A
-// file report's writeback starts every 4 MiB (early_writeback.hpp), and from
-// the first 4 MiB on it is synced along the way (background_sync.hpp).
+// file report is synced every 4 MiB along the way (sync_schedule.hpp), on a
+// thread of its own from the first 4 MiB on (background_sync.hpp).
 #include "prospect/report/report_writer.hpp"
 
 #include "prospect/report/background_sync.hpp"
@@ -17,15 +17,15 @@ namespace {
 
 constexpr std::size_t flush_threshold = 64 * 1024;
 // Small enough that the final sync waits little (4 MiB is a few ms of disk),
-// large enough that the calls cost nothing: 50 for a 200 MB report.
-constexpr std::uint64_t writeback_step = 4 << 20;
+// large enough that the syncs cost nothing: 50 for a 200 MB report.
+constexpr std::uint64_t sync_step = 4 << 20;
 
 std::string errno_text() { return std::strerror(errno); }
 
 }  // namespace
 
 report_writer::report_writer(std::string path, format fmt)
-    : path_(std::move(path)), format_(fmt), writeback_(path_ == "-" ? 0 : writeback_step) {
+    : path_(std::move(path)), format_(fmt), syncs_(path_ == "-" ? 0 : sync_step) {
     if (path_ == "-") {
         fd_ = STDOUT_FILENO;
     } else {
@@ -93,11 +93,7 @@ void report_writer::write_all(const char* data, std::size_t size) {
         }
         done += static_cast<std::size_t>(n);
     }
-    // Advice only: a file system that cannot do it leaves the work to the
-    // final fsync, which reports any write error.
-    if (auto due = writeback_.appended(size)) {
-        ::sync_file_range(fd_, static_cast<off_t>(due->offset), static_cast<off_t>(due->length),
-                          SYNC_FILE_RANGE_WRITE);
+    if (syncs_.written(size)) {
         if (!syncer_) syncer_ = std::make_unique<background_sync>(fd_);
         syncer_->request();
     }

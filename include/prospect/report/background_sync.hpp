@@ -1,10 +1,7 @@
 // fdatasync on a thread of its own, asked for while a report is still being
-// written. On this kind of machine (a virtual disk whose host caches what
-// the guest wrote) the sync before the rename waited about 90 ms for a
-// 200 MB report even after sync_file_range had handed all of it to the
-// disk: the host still had to write it. Synced along the way, the last sync
-// finds little left. The thread mostly waits on the disk, so it costs a
-// single-core run little; docs/benchmarks.md has the measures.
+// written (sync_schedule.hpp says when), so that the program goes on
+// formatting rows meanwhile. The thread mostly waits on the disk, so it
+// costs a single-core run little; docs/benchmarks.md has the measures.
 #pragma once
 
 #include <condition_variable>

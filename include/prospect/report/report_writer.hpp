@@ -5,7 +5,7 @@
 #pragma once
 
 #include "prospect/report/csv_record.hpp"
-#include "prospect/report/early_writeback.hpp"
+#include "prospect/report/sync_schedule.hpp"
 #include "prospect/report/format.hpp"
 #include "prospect/report/row_result.hpp"
 
@@ -47,8 +47,8 @@ private:
     format format_;
     int fd_ = -1;
     bool finished_ = false;
-    early_writeback writeback_;
-    std::unique_ptr<background_sync> syncer_;  // from the first writeback on
+    sync_schedule syncs_;
+    std::unique_ptr<background_sync> syncer_;  // from the first sync due on
     // CSV: allocated once and written in place, [0, used_) waiting to be written.
     std::unique_ptr<char[]> buffer_;
     std::size_t capacity_ = 0;
