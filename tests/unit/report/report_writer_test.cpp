@@ -85,8 +85,8 @@ TEST_CASE("CSV records are written whole in order across flushes, a record large
         std::string url, message;
         for (std::size_t i = 2; i < 30002; ++i) {
             url = cells.cell();
-            // now and then a cell longer than the 68 KiB buffer, all of it to be replaced or quoted
-            message = i % 7919 == 0 ? std::string(100'000, i % 2 ? '\xFF' : '"') : cells.cell(20);
+            // now and then a cell longer than the 260 KiB buffer, all of it to be replaced or quoted
+            message = i % 7919 == 0 ? std::string(300'000, i % 2 ? '\xFF' : '"') : cells.cell(20);
             row_result r;
             r.row = i % 1000 == 0 ? i + 5 : i;
             r.profile_url = url;
