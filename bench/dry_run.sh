@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
-# Times the dry run of a 1,000,000-row lead file against two baselines in the
-# same run: `wc -l` (the I/O floor) and bench/python_dry_run.py (what a user
-# would otherwise write). Prints rows/s, the ratios and peak RSS.
-# Checks that the script and the dry run agree on the outcome counts.
+# Times the dry run of a 1,000,000-row lead file against baselines in the
+# same run: `wc -l` (the I/O floor), bench/python_dry_run.py (what a user
+# would otherwise write) and, with BASE_BIN=, an older prospect-import.
+# The dry run is timed twice: into a new report path (its old report
+# removed first, outside the timing) and replacing the report of the run
+# before (the file system then frees the old report's blocks in the rename).
+# Prints rows/s, the ratios and peak RSS; checks that the script and the dry
+# run agree on the outcome counts.
 # usage: bench/dry_run.sh [ROWS]   (expects a build in build/: scripts/build;
 #        IMPORT_BIN=path/to/prospect-import or BUILD_DIR=dir to time another;
-#        ONE_CPU=1 pins the dry run to one CPU)
+#        BASE_BIN=path/to/older/prospect-import to time it alongside;
+#        ONE_CPU=1 pins the dry runs to one CPU; ROUNDS=5 runs of each, the
+#        median and the best kept)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}
+rounds=${ROUNDS:-5}
 bin=${IMPORT_BIN:-${BUILD_DIR:-build}/src/prospect-import}
 [[ -x $bin ]] || { echo "dry_run: no $bin (run scripts/build, or set BUILD_DIR or IMPORT_BIN)" >&2; exit 2; }
+[[ -z ${BASE_BIN:-} || -x $BASE_BIN ]] || { echo "dry_run: no $BASE_BIN" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 campaign=8d256aa6-9b12-49a7-93ee-bf41634b5b60
@@ -20,32 +28,51 @@ python3 bench/generate_leads.py "$rows" "$work/leads.csv"
 cat "$work/leads.csv" >/dev/null  # warm the page cache for every contender
 size=$(stat -c %s "$work/leads.csv")
 
-# best of 3 wall-clock seconds and the peak RSS (KiB) of a command
-measure() {
-  local best="" rss=0
-  for _ in 1 2 3; do
-    /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>&1 || true
-    read -r t m < <(tail -n 1 "$work/time")
-    if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
-    rss=$m
-  done
-  echo "$best $rss"
+# `rounds` runs of a command, interleaved with the other contenders' by the
+# caller: appends "seconds rss_kib" to $work/<name>
+once() {
+  local name=$1; shift
+  /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>&1 || true
+  tail -n 1 "$work/time" >> "$work/$name"
 }
+pin=()
+[[ -n ${ONE_CPU:-} ]] && pin=(taskset -c 0)
+dry_args=(--dry-run --quiet --campaign $campaign --list $list --report)
 
-read -r t_wc rss_wc < <(measure wc -l "$work/leads.csv")
-read -r t_py rss_py < <(measure python3 bench/python_dry_run.py "$work/leads.csv" $campaign $list "$work/py.csv")
-read -r t_pi rss_pi < <(measure ${ONE_CPU:+taskset -c 0} "$bin" --dry-run --quiet --campaign $campaign --list $list \
-  --report "$work/pi.csv" "$work/leads.csv")
+contenders=(new replaced)
+[[ -n ${BASE_BIN:-} ]] && contenders+=(base_new base_replaced)
+for ((i = 0; i < rounds; i++)); do
+  once wc wc -l "$work/leads.csv"
+  ((i < 3)) && once py python3 bench/python_dry_run.py "$work/leads.csv" $campaign $list "$work/py.csv"
+  rm -f "$work/new.csv"; once new "${pin[@]}" "$bin" "${dry_args[@]}" "$work/new.csv" "$work/leads.csv"
+  once replaced "${pin[@]}" "$bin" "${dry_args[@]}" "$work/new.csv" "$work/leads.csv"
+  if [[ -n ${BASE_BIN:-} ]]; then
+    rm -f "$work/base.csv"; once base_new "${pin[@]}" "$BASE_BIN" "${dry_args[@]}" "$work/base.csv" "$work/leads.csv"
+    once base_replaced "${pin[@]}" "$BASE_BIN" "${dry_args[@]}" "$work/base.csv" "$work/leads.csv"
+  fi
+done
 
-awk -v bin="$bin" -v load="$(cut -d' ' -f1-3 /proc/loadavg)" -v rows="$rows" -v size="$size" -v wc="$t_wc" -v py="$t_py" -v pi="$t_pi" \
-    -v rwc="$rss_wc" -v rpy="$rss_py" -v rpi="$rss_pi" 'BEGIN {
-  printf "input: %d rows, %.1f MB\n", rows, size / 1e6
-  printf "binary: %s; load average %s (1, 5, 15 min)\n", bin, load
-  printf "%-32s %8s %14s %10s\n", "contender", "seconds", "rows/s", "peak RSS"
-  printf "%-32s %8.2f %14.0f %7.1f MiB\n", "wc -l (I/O floor)", wc, rows / wc, rwc / 1024
-  printf "%-32s %8.2f %14.0f %7.1f MiB\n", "python csv script", py, rows / py, rpy / 1024
-  printf "%-32s %8.2f %14.0f %7.1f MiB\n", "prospect-import --dry-run", pi, rows / pi, rpi / 1024
-  printf "dry run vs python: %.1fx faster; dry run vs wc -l: %.1fx the time\n", py / pi, pi / wc
+# name -> "median best rss_kib"
+stats() { sort -n "$work/$1" | awk '{t[NR] = $1; m = $2} END {printf "%s %s %s\n", t[int((NR + 1) / 2)], t[1], m}'; }
+echo "input: $rows rows, $(awk -v s="$size" 'BEGIN{printf "%.1f", s / 1e6}') MB; binary: $bin${BASE_BIN:+; baseline: $BASE_BIN}"
+echo "load average $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min); ${ONE_CPU:+dry runs on one CPU; }median and best of $rounds (Python: of $((rounds < 3 ? rounds : 3)))"
+printf "%-40s %8s %8s %14s %10s\n" contender median best "rows/s (med)" "peak RSS"
+row() {
+  read -r med best rss < <(stats "$2")
+  printf "%-40s %8.2f %8.2f %14.0f %6.1f MiB\n" "$1" "$med" "$best" "$(awk -v r="$rows" -v t="$med" 'BEGIN{print r / t}')" "$(awk -v m="$rss" 'BEGIN{print m / 1024}')"
+  eval "med_$2=$med"
+}
+row "wc -l (I/O floor)" wc
+row "python csv script" py
+row "dry run, new report" new
+row "dry run, replacing its report" replaced
+if [[ -n ${BASE_BIN:-} ]]; then
+  row "baseline dry run, new report" base_new
+  row "baseline dry run, replacing its report" base_replaced
+fi
+awk -v py="$med_py" -v wc="$med_wc" -v n="$med_new" -v r="$med_replaced" -v bn="${med_base_new:-0}" -v br="${med_base_replaced:-0}" 'BEGIN {
+  printf "dry run (new report) vs python: %.1fx faster; vs wc -l: %.1fx the time\n", py / n, n / wc
+  if (bn > 0) printf "dry run vs baseline: %.2fx faster (new report), %.2fx (replacing)\n", bn / n, br / r
 }'
 # outcome counts of a report (CSV: a cell may hold a line break)
 outcomes() {
@@ -54,5 +81,5 @@ c = collections.Counter(r[5] for r in csv.reader(open(sys.argv[1], newline="", e
 print(" ".join(f"{k} {c[k]}" for k in ("not_sent", "invalid", "duplicate")))' "$1"
 }
 echo "outcomes, python:  $(outcomes "$work/py.csv")"
-echo "outcomes, dry run: $(outcomes "$work/pi.csv")"
-[[ $(outcomes "$work/py.csv") == "$(outcomes "$work/pi.csv")" ]] || { echo "dry_run: the two disagree" >&2; exit 1; }
+echo "outcomes, dry run: $(outcomes "$work/new.csv")"
+[[ $(outcomes "$work/py.csv") == "$(outcomes "$work/new.csv")" ]] || { echo "dry_run: the two disagree" >&2; exit 1; }
