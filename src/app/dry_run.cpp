@@ -20,6 +20,7 @@ int dry_rows(const config& cfg, const log& out, run_metrics& metrics) {
     refuse_outputs_naming_input(cfg);
     auto report_lock = lock_output(cfg.report_path);
     auto source = std::make_unique<row_source>(cfg);
+    source->size_table_for_file();
     for (const auto& line : source->column_lines()) out.info("{}", line);
     report::report_writer report(cfg.report_path, cfg.report_format);
     tally counts;

@@ -132,8 +132,8 @@ void row_source::settle_duplicates(std::span<source_row> rows) {
 // does not move every key about nine times. Rows that turn out shorter or
 // keys fewer (duplicates, invalid rows) cost 14 bytes a row unused.
 void row_source::reserve_for_file() {
-    if (reserved_ || rows_read_ < 1000) return;
-    reserved_ = true;
+    if (!reserve_pending_ || rows_read_ < 1000) return;
+    reserve_pending_ = false;
     const auto size = reader_.input_size();
     const std::uint64_t consumed = reader_.bytes_consumed();
     if (!size || consumed == 0) return;

@@ -52,6 +52,12 @@ public:
     // last call, in input order. A batch at a time, so that the table's
     // look-ups overlap (lead::deduper::hash_ahead).
     void settle_duplicates(std::span<source_row> rows);
+    // Sizes the de-duplication table for the whole of a regular file once
+    // its first 1,000 rows are read, instead of growing it. For a run that
+    // reads the file through at once (the dry run); a live import reads as
+    // the server lets it, and its memory grows with the rows read, not with
+    // the file's size.
+    void size_table_for_file() { reserve_pending_ = true; }
 
     // The start-up lines (unless --quiet): one a field, saying which column
     // it comes from and why, or that it comes from an option or its default.
@@ -76,7 +82,7 @@ private:
     lead::deduper deduper_;
     std::vector<std::uint64_t> hashes_;  // settle_duplicates's, reused
     std::size_t rows_read_ = 0;
-    bool reserved_ = false;
+    bool reserve_pending_ = false;
     csv::record record_;
 };
 
