@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <new>
 
 namespace prospect::app {
 namespace {
@@ -138,7 +139,11 @@ void row_source::reserve_for_file() {
     const std::uint64_t consumed = reader_.bytes_consumed();
     if (!size || consumed == 0) return;
     const double rows = static_cast<double>(rows_read_) * static_cast<double>(*size) / static_cast<double>(consumed);
-    deduper_.reserve(static_cast<std::size_t>(std::min(rows * 1.1, static_cast<double>(lead::deduper::max_row))));
+    try {
+        deduper_.reserve(static_cast<std::size_t>(std::min(rows * 1.1, static_cast<double>(lead::deduper::max_row))));
+    } catch (const std::bad_alloc&) {
+        // Only a head start: the table grows as keys come, as for a stream.
+    }
 }
 
 }  // namespace prospect::app

@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 
 #include <cstring>
+#include <limits>
 #include <new>
 #include <utility>
 
@@ -92,6 +93,8 @@ void first_row_table::move_to(segment& s, slot* into, std::size_t capacity) {
 // reservation would leave the first one's memory unused.
 void first_row_table::reserve(std::size_t keys) {
     const std::size_t per_segment = keys / segment_count;
+    if (per_segment > std::numeric_limits<std::size_t>::max() / 64 / sizeof(slot) / segment_count)
+        throw std::bad_alloc();
     const std::size_t capacity = (per_segment + per_segment / 32 + 64) * 8 / 7 + 1;
     if (reserved_.base != nullptr || capacity <= segments_[0].capacity) return;
     reserved_ = mapped_slots(segment_count * capacity * sizeof(slot));

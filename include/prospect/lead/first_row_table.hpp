@@ -23,7 +23,8 @@ public:
     // Room for `keys` distinct hashes in all, made now, so that recording
     // them grows no segment: growing moves each key about nine times over a
     // million keys, each move a random write. Worth it where their number is
-    // known ahead (a file's size over its first rows' bytes a row).
+    // known ahead (a file's size over its first rows' bytes a row). Throws
+    // std::bad_alloc, the table unchanged, when the memory cannot be had.
     void reserve(std::size_t keys);
 
     // Starts loading the slot find_or_add(hash) probes first, so that the

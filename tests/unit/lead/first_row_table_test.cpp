@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <limits>
+#include <new>
 #include <vector>
 
 using prospect::lead::first_row_table;
@@ -93,4 +95,15 @@ TEST_CASE("a table reserved for n keys takes them all without growing, at 14 byt
     t.reserve(n / 2);  // less than it has: nothing moves
     CHECK(t.slot_bytes() == reserved);
     CHECK(t.find_or_add(mixed(7), 1) == 7u);
+}
+
+TEST_CASE("a reservation too large to be had throws bad_alloc and leaves the table as it was") {
+    first_row_table t;
+    for (std::uint32_t i = 0; i < 1000; ++i) t.find_or_add(mixed(i), i);
+    const std::size_t bytes = t.slot_bytes();
+    CHECK_THROWS_AS(t.reserve(std::size_t{1} << 44), std::bad_alloc);  // 250 TB: no mapping that large
+    CHECK_THROWS_AS(t.reserve(std::numeric_limits<std::size_t>::max()), std::bad_alloc);
+    CHECK(t.slot_bytes() == bytes);
+    CHECK(t.find_or_add(mixed(5), 7) == 5u);
+    CHECK_FALSE(t.find_or_add(mixed(5000), 5000).has_value());
 }
