@@ -129,9 +129,11 @@ void row_source::settle_duplicates(std::span<source_row> rows) {
 
 // Once, after the first thousand rows of a regular file: room in the
 // de-duplication table for as many keys as the file holds rows at the bytes
-// a row seen so far, a tenth more for rows that run longer, so that growing
-// does not move every key about nine times. Rows that turn out shorter or
-// keys fewer (duplicates, invalid rows) cost 14 bytes a row unused.
+// a row seen so far, so that growing does not move every key about nine
+// times. No margin past the estimate (the table's own slack covers a few
+// percent): if the rest of the file runs shorter a row, the segments that
+// fill grow by an eighth as before; if it runs longer, or keys are fewer
+// (duplicates, invalid rows), each slot unused costs 12 bytes.
 void row_source::reserve_for_file() {
     if (!reserve_pending_ || rows_read_ < 1000) return;
     reserve_pending_ = false;
@@ -140,7 +142,7 @@ void row_source::reserve_for_file() {
     if (!size || consumed == 0) return;
     const double rows = static_cast<double>(rows_read_) * static_cast<double>(*size) / static_cast<double>(consumed);
     try {
-        deduper_.reserve(static_cast<std::size_t>(std::min(rows * 1.1, static_cast<double>(lead::deduper::max_row))));
+        deduper_.reserve(static_cast<std::size_t>(std::min(rows, static_cast<double>(lead::deduper::max_row))));
     } catch (const std::bad_alloc&) {
         // Only a head start: the table grows as keys come, as for a stream.
     }

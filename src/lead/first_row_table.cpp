@@ -89,7 +89,7 @@ void first_row_table::move_to(segment& s, slot* into, std::size_t capacity) {
 
 // A segment's share of the keys varies by about its square root: 1/32 more
 // and 64 slots (4.4 standard deviations at a million keys) keep every
-// segment under its limit, at 14.1 bytes a key. Once only: a second
+// segment under its limit, at 14.2 bytes a key. Once only: a second
 // reservation would leave the first one's memory unused.
 void first_row_table::reserve(std::size_t keys) {
     const std::size_t per_segment = keys / segment_count;

@@ -3,7 +3,7 @@
 // eighth when 7/8 full (doubling up to 1,024 slots), so a distinct key costs
 // 12 to 15.5 bytes past 60,000 keys, and growing copies one segment, never
 // the table. A table reserved for its keys holds them in one mapping in
-// huge pages, 14.1 bytes a key (rounded up to 2 MiB), and never grows.
+// huge pages, 14.2 bytes a key at a million (rounded up to 2 MiB), and never grows.
 #pragma once
 
 #include <array>

@@ -321,7 +321,7 @@ TEST_CASE("source: asked to, it sizes a regular file's de-duplication table for 
     if (sized) {
         CHECK(reserved >= n * 12);
         CHECK(source.deduper().table_bytes() == reserved);  // no segment grew
-        CHECK(static_cast<double>(reserved) / n < 20.0);   // a tenth over the estimate, and slack a segment
+        CHECK(static_cast<double>(reserved) / n < 18.0);   // 14.2 a key at a million, more slack a key here
     } else {
         CHECK(reserved < n * 12 / 4);
         CHECK(source.deduper().table_bytes() >= n * 12);
