@@ -5,6 +5,7 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 #include <new>
@@ -96,7 +97,9 @@ void first_row_table::reserve(std::size_t keys) {
     if (per_segment > std::numeric_limits<std::size_t>::max() / 64 / sizeof(slot) / segment_count)
         throw std::bad_alloc();
     const std::size_t capacity = (per_segment + per_segment / 32 + 64) * 8 / 7 + 1;
-    if (reserved_.base != nullptr || capacity <= segments_[0].capacity) return;
+    if (reserved_.base != nullptr ||
+        std::all_of(segments_.begin(), segments_.end(), [&](const segment& s) { return s.capacity >= capacity; }))
+        return;
     reserved_ = mapped_slots(segment_count * capacity * sizeof(slot));
     auto* next = static_cast<slot*>(reserved_.base);
     for (segment& s : segments_) {

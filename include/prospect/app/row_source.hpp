@@ -73,12 +73,12 @@ public:
     const csv::record_reader& reader() const { return reader_; }
 
 private:
+    void reserve_for_file();
+
     csv::record_reader reader_;
     lead::defaults defaults_;
     std::string name_;
     std::size_t first_non_utf8_row_ = 0;
-    void reserve_for_file();
-
     lead::deduper deduper_;
     std::vector<std::uint64_t> hashes_;  // settle_duplicates's, reused
     std::size_t rows_read_ = 0;
