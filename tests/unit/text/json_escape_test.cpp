@@ -3,6 +3,12 @@
 #include <boost/json.hpp>
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+
 using prospect::text::append_json_string;
 
 namespace {
@@ -65,4 +71,33 @@ TEST_CASE("each single byte is kept, escaped or replaced, and the text around it
         CAPTURE(b);
         CHECK(escaped(std::string("ab") + static_cast<char>(b) + "cd") == "\"ab" + expected(b) + "cd\"");
     }
+}
+
+TEST_CASE("long and short strings of mostly plain ASCII: every special byte escaped wherever it falls") {
+    // tokens: (bytes in, text out); plain ASCII most often, so runs cross 16-byte steps
+    const std::pair<std::string_view, std::string_view> tokens[] = {
+        {"a", "a"}, {"Z", "Z"}, {"/", "/"}, {"~", "~"}, {" ", " "}, {"\"", "\\\""}, {"\\", "\\\\"},
+        {"\n", "\\n"}, {"\x01", "\\u0001"}, {"\x7f", "\x7f"}, {"\xC3\xA9", "\xC3\xA9"},
+        {"\xE2\x82\xAC", "\xE2\x82\xAC"}, {"\xF0\x9F\x98\x80", "\xF0\x9F\x98\x80"}, {"\xFF", "\\ufffd"}};
+    std::uint64_t state = 42;
+    auto next = [&] {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        return static_cast<std::size_t>(state >> 33);
+    };
+    std::size_t wrong = 0;
+    for (int n = 0; n < 20'000; ++n) {
+        std::string in, out = "\"";
+        const std::size_t count = next() % 60;
+        for (std::size_t k = 0; k < count; ++k) {
+            const auto& [bytes, text] = tokens[next() % 8 == 0 ? next() % std::size(tokens) : next() % 4];
+            in += bytes;
+            out += text;
+        }
+        out += '"';
+        // in a heap block of its exact size, so that a read past it is an ASan error
+        auto exact = std::make_unique<char[]>(in.size());
+        std::copy(in.begin(), in.end(), exact.get());
+        if (escaped(std::string_view(exact.get(), in.size())) != out) ++wrong;
+    }
+    CHECK(wrong == 0);
 }
