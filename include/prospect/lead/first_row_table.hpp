@@ -27,8 +27,9 @@ public:
     // std::bad_alloc, the table unchanged, when the memory cannot be had.
     void reserve(std::size_t keys);
 
-    // Starts loading the slot find_or_add(hash) probes first, so that the
-    // cache misses of a batch of keys overlap instead of following each other.
+    // Starts loading the slots find_or_add(hash) probes first (the home
+    // slot's line and the next), so that the cache misses of a batch of keys
+    // overlap instead of following each other.
     void prefetch(std::uint64_t hash) const noexcept;
 
     // Distinct hashes recorded.
