@@ -38,6 +38,9 @@ public:
 
 private:
     void flush();
+    // Writes the whole flush steps of data[0, size) and moves the rest to
+    // the front; returns its size.
+    std::size_t write_steps(char* data, std::size_t size);
     void write_all(const char* data, std::size_t size);
     // Flushes, and grows the buffer when a record needs more than it holds.
     void make_room(std::size_t bytes);

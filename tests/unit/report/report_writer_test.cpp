@@ -18,6 +18,13 @@ std::size_t entries(const temp_dir& dir) {
     return static_cast<std::size_t>(std::distance(it, std::filesystem::directory_iterator{}));
 }
 
+// The temporary file's size while a report is being written.
+std::uintmax_t written_so_far(const temp_dir& dir) {
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
+        if (entry.path().extension() == ".tmp") return entry.file_size();
+    return 0;
+}
+
 }  // namespace
 
 TEST_CASE("a finished report replaces the file whole, an unfinished one leaves no trace") {
@@ -59,7 +66,7 @@ TEST_CASE("issue 11: two writers of one report path never share a temporary file
     CHECK(read_file(path) == std::string(csv_header()));
 }
 
-TEST_CASE("many records are all written, across buffer flushes") {
+TEST_CASE("many records are all written in order, across buffer flushes, in whole 256 KiB steps") {
     temp_dir dir;
     auto path = dir / "big.jsonl";
     report_writer w(path, format::jsonl);
@@ -68,11 +75,19 @@ TEST_CASE("many records are all written, across buffer flushes") {
     for (std::size_t i = 2; i < 20002; ++i) {
         r.row = i;
         w.write(r);
+        if (i % 1000 == 0) CHECK(written_so_far(dir) % (256 * 1024) == 0);
     }
+    CHECK(written_so_far(dir) > 0);
     w.finish();
     auto content = read_file(path);
     CHECK(std::count(content.begin(), content.end(), '\n') == 20000);
-    CHECK(content.rfind("{\"row\":20001,", content.size() - 2) != std::string::npos);
+    std::size_t row = 2, at = 0;
+    for (; at < content.size() && content.compare(at, 7, "{\"row\":") == 0; ++row) {
+        if (std::stoul(content.substr(at + 7, 6)) != row) break;
+        at = content.find('\n', at) + 1;
+    }
+    CHECK(row == 20002);
+    CHECK(at == content.size());
 }
 
 TEST_CASE("CSV records are written whole in order across flushes, a record larger than the buffer too") {
@@ -99,6 +114,23 @@ TEST_CASE("CSV records are written whole in order across flushes, a record large
         w.finish();
     }
     CHECK(read_file(path) == expected);
+}
+
+TEST_CASE("a CSV report is written in whole 256 KiB steps until it is finished") {
+    temp_dir dir;
+    auto path = dir / "steps.csv";
+    report_writer w(path, format::csv);
+    row_result r;
+    r.message = "dry run";
+    r.profile_url = "https://www.linkedin.com/in/someone-with-a-longish-name-123/";
+    for (std::size_t i = 2; i < 20002; ++i) {
+        r.row = i;
+        w.write(r);
+        if (i % 1000 == 0) CHECK(written_so_far(dir) % (256 * 1024) == 0);
+    }
+    CHECK(written_so_far(dir) >= 256 * 1024);
+    w.finish();
+    CHECK(read_file(path).size() % (256 * 1024) != 0);
 }
 
 TEST_CASE("a report in a missing directory is a clear error naming the path") {
