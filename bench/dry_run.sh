@@ -30,8 +30,12 @@ size=$(stat -c %s "$work/leads.csv")
 
 # `rounds` runs of a command, interleaved with the other contenders' by the
 # caller: appends "seconds rss_kib" to $work/<name>
+# Each starts once the writes before it are on disk (sync, untimed): a run
+# that syncs its report would otherwise wait for the contender before it,
+# whose 200 MB report or freed blocks were still being written or discarded.
 once() {
   local name=$1; shift
+  sync
   /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>&1 || true
   tail -n 1 "$work/time" >> "$work/$name"
 }
