@@ -28,19 +28,23 @@ python3 bench/generate_leads.py "$rows" "$work/leads.csv"
 cat "$work/leads.csv" >/dev/null  # warm the page cache for every contender
 size=$(stat -c %s "$work/leads.csv")
 
-# `rounds` runs of a command, interleaved with the other contenders' by the
-# caller: appends "seconds rss_kib" to $work/<name>
-# Each starts once the writes before it are on disk (sync, untimed): a run
-# that syncs its report would otherwise wait for the contender before it,
-# whose 200 MB report or freed blocks were still being written or discarded.
-once() {
-  local name=$1; shift
-  sync
-  /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>&1 || true
-  tail -n 1 "$work/time" >> "$work/$name"
-}
+# One run of a command, interleaved with the other contenders' by the
+# caller: appends "seconds rss_kib" to $work/<name>. Each starts once the
+# writes before it are on disk (sync, untimed): a run that syncs its report
+# would otherwise wait for the contender before it, whose 200 MB report or
+# freed blocks were still being written or discarded. The dry runs are
+# pinned from outside the timing (taskset runs /usr/bin/time), so that
+# taskset's own start, about 5 ms, is not counted as theirs.
 pin=()
 [[ -n ${ONE_CPU:-} ]] && pin=(taskset -c 0)
+once() {
+  local name=$1; shift
+  local prefix=()
+  [[ $name != wc && $name != py ]] && prefix=("${pin[@]}")
+  sync
+  "${prefix[@]}" /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>&1 || true
+  tail -n 1 "$work/time" >> "$work/$name"
+}
 dry_args=(--dry-run --quiet --campaign $campaign --list $list --report)
 
 contenders=(new replaced)
@@ -48,11 +52,11 @@ contenders=(new replaced)
 for ((i = 0; i < rounds; i++)); do
   once wc wc -l "$work/leads.csv"
   ((i < 3)) && once py python3 bench/python_dry_run.py "$work/leads.csv" $campaign $list "$work/py.csv"
-  rm -f "$work/new.csv"; once new "${pin[@]}" "$bin" "${dry_args[@]}" "$work/new.csv" "$work/leads.csv"
-  once replaced "${pin[@]}" "$bin" "${dry_args[@]}" "$work/new.csv" "$work/leads.csv"
+  rm -f "$work/new.csv"; once new "$bin" "${dry_args[@]}" "$work/new.csv" "$work/leads.csv"
+  once replaced "$bin" "${dry_args[@]}" "$work/new.csv" "$work/leads.csv"
   if [[ -n ${BASE_BIN:-} ]]; then
-    rm -f "$work/base.csv"; once base_new "${pin[@]}" "$BASE_BIN" "${dry_args[@]}" "$work/base.csv" "$work/leads.csv"
-    once base_replaced "${pin[@]}" "$BASE_BIN" "${dry_args[@]}" "$work/base.csv" "$work/leads.csv"
+    rm -f "$work/base.csv"; once base_new "$BASE_BIN" "${dry_args[@]}" "$work/base.csv" "$work/leads.csv"
+    once base_replaced "$BASE_BIN" "${dry_args[@]}" "$work/base.csv" "$work/leads.csv"
   fi
 done
 
