@@ -7,6 +7,7 @@
 
 #include "prospect/app/error_status.hpp"
 #include "prospect/app/exit_status.hpp"
+#include "prospect/app/journal_chore.hpp"
 #include "prospect/app/output_paths.hpp"
 #include "prospect/app/pipeline.hpp"
 #include "prospect/app/run_metrics.hpp"
@@ -182,22 +183,12 @@ void run_to_end(asio::io_context& io, pipeline& pipe, signal_handler& signals, j
         auto v = verdict_for(e);
         pipe.fail(v.status == exit_internal ? exit_internal : exit_write_failed, v.message);
     };
-    // A commit that fails is the journal's write failing (74), whichever of
-    // this chore and a worker's write meets it first.
     if (journal)
-        asio::co_spawn(
-            io,
-            [&]() -> asio::awaitable<void> {
-                while (co_await chores.sleep_for(journal_sync_interval)) {
-                    try {
-                        journal->commit();
-                    } catch (const std::exception& e) {
-                        pipe.fail(exit_write_failed, e.what());
-                        co_return;
-                    }
-                }
-            },
-            chore_failed);
+        asio::co_spawn(io,
+                       commit_periodically(
+                           chores, journal_sync_interval, [journal] { journal->commit(); },
+                           [&](std::string message) { pipe.fail(exit_write_failed, std::move(message)); }),
+                       chore_failed);
     progress_reporter progress(progress_params_for_stderr(cfg.verbosity == verbosity::quiet), started);
     asio::co_spawn(
         io,
