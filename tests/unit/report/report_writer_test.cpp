@@ -25,6 +25,17 @@ std::uintmax_t written_so_far(const temp_dir& dir) {
     return 0;
 }
 
+// Writes `r` as rows 2 to 20001, checking every 1,000 rows that the file
+// has only grown in whole 256 KiB steps; returns what it then holds.
+std::uintmax_t write_rows_in_steps(const temp_dir& dir, report_writer& w, row_result r) {
+    for (std::size_t i = 2; i < 20002; ++i) {
+        r.row = i;
+        w.write(r);
+        if (i % 1000 == 0) CHECK(written_so_far(dir) % (256 * 1024) == 0);
+    }
+    return written_so_far(dir);
+}
+
 }  // namespace
 
 TEST_CASE("a finished report replaces the file whole, an unfinished one leaves no trace") {
@@ -72,12 +83,7 @@ TEST_CASE("many records are all written in order, across buffer flushes, in whol
     report_writer w(path, format::jsonl);
     row_result r;
     r.message = "a message long enough to fill the buffer several times over";
-    for (std::size_t i = 2; i < 20002; ++i) {
-        r.row = i;
-        w.write(r);
-        if (i % 1000 == 0) CHECK(written_so_far(dir) % (256 * 1024) == 0);
-    }
-    CHECK(written_so_far(dir) > 0);
+    CHECK(write_rows_in_steps(dir, w, r) > 0);
     w.finish();
     auto content = read_file(path);
     CHECK(std::count(content.begin(), content.end(), '\n') == 20000);
@@ -123,12 +129,7 @@ TEST_CASE("a CSV report is written in whole 256 KiB steps until it is finished")
     row_result r;
     r.message = "dry run";
     r.profile_url = "https://www.linkedin.com/in/someone-with-a-longish-name-123/";
-    for (std::size_t i = 2; i < 20002; ++i) {
-        r.row = i;
-        w.write(r);
-        if (i % 1000 == 0) CHECK(written_so_far(dir) % (256 * 1024) == 0);
-    }
-    CHECK(written_so_far(dir) >= 256 * 1024);
+    CHECK(write_rows_in_steps(dir, w, r) >= 256 * 1024);
     w.finish();
     CHECK(read_file(path).size() % (256 * 1024) != 0);
 }
