@@ -95,7 +95,7 @@ bool row_feed::read_batch(shared& s) {
                 break;
             }
             ++batch.size;
-            if (reader.bytes_consumed() == reader.bytes_read()) break;  // nothing buffered: the next row reads
+            if (reader.all_buffered_framed()) break;  // the next row reads
         }
         source.settle_duplicates({batch.slots.data(), batch.size});
         note_state();

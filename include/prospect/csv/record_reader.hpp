@@ -138,6 +138,9 @@ public:
     // run a whole chunk (or a small file) ahead of the rows. For decoded
     // input the bytes still buffered are counted as decoded.
     std::uint64_t bytes_consumed() const;
+    // True when every byte read so far is framed: the next record needs a
+    // read. Inline, for a check after every row.
+    bool all_buffered_framed() const noexcept { return pos_ == end_; }
     // Sees every chunk of (decoded) input in order, from the first byte (BOM
     // included); bytes read before the call are replayed to it. Set before
     // the first next().
