@@ -18,6 +18,9 @@ std::size_t entries(const temp_dir& dir) {
     return static_cast<std::size_t>(std::distance(it, std::filesystem::directory_iterator{}));
 }
 
+// The size of the report's writes (report_writer.cpp's flush threshold).
+constexpr std::uintmax_t write_step = 256 * 1024;
+
 // The temporary file's size while a report is being written.
 std::uintmax_t written_so_far(const temp_dir& dir) {
     for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
@@ -31,7 +34,7 @@ std::uintmax_t write_rows_in_steps(const temp_dir& dir, report_writer& w, row_re
     for (std::size_t i = 2; i < 20002; ++i) {
         r.row = i;
         w.write(r);
-        if (i % 1000 == 0) CHECK(written_so_far(dir) % (256 * 1024) == 0);
+        if (i % 1000 == 0) CHECK(written_so_far(dir) % write_step == 0);
     }
     return written_so_far(dir);
 }
@@ -129,9 +132,9 @@ TEST_CASE("a CSV report is written in whole 256 KiB steps until it is finished")
     row_result r;
     r.message = "dry run";
     r.profile_url = "https://www.linkedin.com/in/someone-with-a-longish-name-123/";
-    CHECK(write_rows_in_steps(dir, w, r) >= 256 * 1024);
+    CHECK(write_rows_in_steps(dir, w, r) >= write_step);
     w.finish();
-    CHECK(read_file(path).size() % (256 * 1024) != 0);
+    CHECK(read_file(path).size() % write_step != 0);
 }
 
 TEST_CASE("a report in a missing directory is a clear error naming the path") {
