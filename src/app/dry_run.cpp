@@ -1,7 +1,7 @@
 // A dry run reports invalid and duplicate rows as such and every other row
 // as not_sent with the message "dry run" (docs/contract.md). It needs no key and
-// writes no journal. The rows are read and judged on the feed's thread while
-// this one reports them. A file that changes while it is read ends it with
+// writes no journal. The rows are read, judged and reported on one thread
+// (see dry_rows). A file that changes while it is read ends it with
 // csv::input_changed, exit 2 through main (nothing was sent).
 #include "prospect/app/dry_run.hpp"
 
