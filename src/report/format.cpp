@@ -3,20 +3,9 @@
 
 #include "prospect/report/csv_cell.hpp"
 #include "prospect/report/csv_record.hpp"
-#include "prospect/text/json_escape.hpp"
-
-#include <charconv>
+#include "prospect/report/jsonl_record.hpp"
 
 namespace prospect::report {
-namespace {
-
-void append_number(std::string& out, std::size_t n) {
-    char buf[24];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
-    out.append(buf, end);
-}
-
-}  // namespace
 
 std::optional<format> format_from_string(std::string_view s) noexcept {
     if (s == "csv") return format::csv;
@@ -43,31 +32,9 @@ void append_csv(std::string& out, const row_result& r) {
 }
 
 void append_jsonl(std::string& out, const row_result& r) {
-    using text::append_json_string;
-    out.append("{\"row\":");
-    append_number(out, r.row);
-    out.append(",\"profile_url\":");
-    append_json_string(out, r.profile_url);
-    out.append(",\"normalized_url\":");
-    append_json_string(out, r.normalized_url);
-    out.append(",\"campaign_id\":");
-    append_json_string(out, r.campaign_id);
-    out.append(",\"prospect_list_id\":");
-    append_json_string(out, r.prospect_list_id);
-    out.append(",\"outcome\":\"");
-    out.append(policy::to_string(r.outcome));
-    out.append("\",\"http_status\":");
-    if (r.http_status)
-        append_number(out, static_cast<std::size_t>(r.http_status));
-    else
-        out.append("null");
-    out.append(",\"attempts\":");
-    append_number(out, static_cast<std::size_t>(r.attempts));
-    out.append(",\"message\":");
-    append_json_string(out, r.message);
-    out.append(",\"move_duplicates\":");
-    out.append(!r.move_duplicates ? "null" : *r.move_duplicates ? "true" : "false");
-    out.append("}\n");
+    const std::size_t at = out.size();
+    out.resize(at + jsonl_record_writer::bound(r));
+    out.resize(static_cast<std::size_t>(jsonl_record_writer::write(out.data() + at, r) - out.data()));
 }
 
 }  // namespace prospect::report

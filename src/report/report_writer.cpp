@@ -38,16 +38,14 @@ report_writer::report_writer(std::string path, format fmt)
         if (fd_ < 0) throw report_error("cannot create report " + tmp_path_ + ": " + errno_text());
         ::fchmod(fd_, 0644);
     }
-    if (format_ == format::jsonl) {
-        jsonl_.reserve(flush_threshold + 4096);
-        return;
-    }
     // room past the threshold for the record that crosses it
     capacity_ = flush_threshold + 4096;
     buffer_ = std::make_unique_for_overwrite<char[]>(capacity_);
-    const std::string_view header = csv_header();
-    std::memcpy(buffer_.get(), header.data(), header.size());
-    used_ = header.size();
+    if (format_ == format::csv) {
+        const std::string_view header = csv_header();
+        std::memcpy(buffer_.get(), header.data(), header.size());
+        used_ = header.size();
+    }
 }
 
 report_writer::~report_writer() {
@@ -59,15 +57,12 @@ report_writer::~report_writer() {
 }
 
 void report_writer::write(const row_result& r) {
-    if (format_ == format::csv) {
-        const std::size_t bound = csv_record_writer::bound(r);
-        if (capacity_ - used_ < bound) make_room(bound);
-        used_ = static_cast<std::size_t>(csv_.write(buffer_.get() + used_, r) - buffer_.get());
-        if (used_ >= flush_threshold) used_ = write_steps(buffer_.get(), used_);
-    } else {
-        append_jsonl(jsonl_, r);
-        if (jsonl_.size() >= flush_threshold) jsonl_.resize(write_steps(jsonl_.data(), jsonl_.size()));
-    }
+    const bool csv = format_ == format::csv;
+    const std::size_t bound = csv ? csv_record_writer::bound(r) : jsonl_record_writer::bound(r);
+    if (capacity_ - used_ < bound) make_room(bound);
+    char* const at = buffer_.get() + used_;
+    used_ = static_cast<std::size_t>((csv ? csv_.write(at, r) : jsonl_record_writer::write(at, r)) - buffer_.get());
+    if (used_ >= flush_threshold) used_ = write_steps(buffer_.get(), used_);
 }
 
 // Whole steps from the front, the rest moved there to wait: every write then
@@ -91,8 +86,6 @@ void report_writer::make_room(std::size_t bytes) {
 void report_writer::flush() {
     write_all(buffer_.get(), used_);
     used_ = 0;
-    write_all(jsonl_.data(), jsonl_.size());
-    jsonl_.clear();
 }
 
 void report_writer::write_all(const char* data, std::size_t size) {

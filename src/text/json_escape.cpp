@@ -61,13 +61,17 @@ constexpr std::array<bool, 256> plain_ascii = [] {
 
 }  // namespace
 
-void append_json_string(std::string& out, std::string_view s) {
+char* write_json_string(char* w, std::string_view s) noexcept {
     static constexpr char hex[] = "0123456789abcdef";
-    out.push_back('"');
+    auto put = [&](std::string_view text) {
+        std::memcpy(w, text.data(), text.size());
+        w += text.size();
+    };
+    *w++ = '"';
     std::size_t i = 0;
     std::size_t run = 0;
     auto flush = [&] {
-        out.append(s.data() + run, i - run);
+        if (i > run) put(s.substr(run, i - run));
     };
     while (i < s.size()) {
         if ((i = skip_plain_ascii(s, i)) == s.size()) break;
@@ -83,28 +87,35 @@ void append_json_string(std::string& out, std::string_view s) {
                 continue;
             }
             flush();
-            out.append("\\ufffd");
+            put("\\ufffd");
             run = ++i;
             continue;
         }
         flush();
         switch (c) {
-        case '"': out.append("\\\""); break;
-        case '\\': out.append("\\\\"); break;
-        case '\n': out.append("\\n"); break;
-        case '\r': out.append("\\r"); break;
-        case '\t': out.append("\\t"); break;
-        case '\b': out.append("\\b"); break;
-        case '\f': out.append("\\f"); break;
+        case '"': put("\\\""); break;
+        case '\\': put("\\\\"); break;
+        case '\n': put("\\n"); break;
+        case '\r': put("\\r"); break;
+        case '\t': put("\\t"); break;
+        case '\b': put("\\b"); break;
+        case '\f': put("\\f"); break;
         default:
-            out.append("\\u00");
-            out.push_back(hex[c >> 4]);
-            out.push_back(hex[c & 0xF]);
+            put("\\u00");
+            *w++ = hex[c >> 4];
+            *w++ = hex[c & 0xF];
         }
         run = ++i;
     }
     flush();
-    out.push_back('"');
+    *w++ = '"';
+    return w;
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+    const std::size_t at = out.size();
+    out.resize(at + json_string_bound(s.size()));
+    out.resize(static_cast<std::size_t>(write_json_string(out.data() + at, s) - out.data()));
 }
 
 }  // namespace prospect::text

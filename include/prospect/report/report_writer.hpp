@@ -5,6 +5,7 @@
 #pragma once
 
 #include "prospect/report/csv_record.hpp"
+#include "prospect/report/jsonl_record.hpp"
 #include "prospect/report/sync_schedule.hpp"
 #include "prospect/report/format.hpp"
 #include "prospect/report/row_result.hpp"
@@ -52,13 +53,11 @@ private:
     bool finished_ = false;
     sync_schedule syncs_;
     std::unique_ptr<background_sync> syncer_;  // from the first sync due on
-    // CSV: allocated once and written in place, [0, used_) waiting to be written.
+    // Allocated once and written in place, [0, used_) waiting to be written.
     std::unique_ptr<char[]> buffer_;
     std::size_t capacity_ = 0;
     std::size_t used_ = 0;
     csv_record_writer csv_;
-    // JSONL: records appended, as its escaper writes them.
-    std::string jsonl_;
 };
 
 }  // namespace prospect::report

@@ -25,9 +25,10 @@ struct row_result {
     std::optional<bool> move_duplicates;
     // Set by a caller that made normalized_url, campaign_id,
     // prospect_list_id and message itself from checked parts (the canonical
-    // URL, UUIDs, its own ASCII messages without commas or quotes): the CSV
-    // report copies them without looking for quotes, formula prefixes or
-    // bytes that are not UTF-8, and checks profile_url alone.
+    // URL, UUIDs, its own printable ASCII messages without commas, quotes or
+    // backslashes): the CSV report copies them without looking for quotes,
+    // formula prefixes or bytes that are not UTF-8, the JSONL report copies
+    // them between quotes unescaped, and both check profile_url alone.
     bool derived_cells_plain = false;
 };
 

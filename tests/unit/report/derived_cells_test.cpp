@@ -1,9 +1,11 @@
 // The dry run vouches for the cells the lead layer makes
 // (row_result::derived_cells_plain): a normalized URL and the UUIDs of a
-// valid row must be plain CSV cells whatever the input held.
+// valid row must be plain CSV cells, and JSON strings that need no escaping,
+// whatever the input held.
 #include "prospect/lead/profile_url.hpp"
 #include "prospect/lead/uuid.hpp"
 #include "prospect/report/csv_cell.hpp"
+#include "prospect/text/json_escape.hpp"
 
 #include "csv_reference.hpp"
 
@@ -11,6 +13,17 @@
 
 using namespace prospect;
 using report::test::random_cells;
+
+namespace {
+
+// What the JSONL report copies between quotes must be what the escaper writes.
+bool json_plain(std::string_view s) {
+    std::string escaped;
+    text::append_json_string(escaped, s);
+    return escaped.size() == s.size() + 2 && escaped.compare(1, s.size(), s) == 0;
+}
+
+}  // namespace
 
 TEST_CASE("every normalized profile URL is a plain CSV cell") {
     random_cells cells(3);
@@ -31,6 +44,7 @@ TEST_CASE("every normalized profile URL is a plain CSV cell") {
         CAPTURE(url);
         CAPTURE(normalized);
         CHECK(report::cell_is_plain(normalized));
+        CHECK(json_plain(normalized));
         if (ok) {
             ++accepted;
             CHECK(normalized.starts_with("https://www.linkedin.com/in/"));
@@ -48,10 +62,13 @@ TEST_CASE("every parsed UUID is a plain CSV cell") {
         const auto id = lead::parse_uuid(text);
         REQUIRE(id);
         CHECK(report::cell_is_plain(id->view()));
+        CHECK(json_plain(id->view()));
     }
 }
 
-TEST_CASE("the dry run's own messages are plain CSV cells") {
-    CHECK(report::cell_is_plain("dry run"));
-    CHECK(report::cell_is_plain("duplicate of row 18446744073709551615"));
+TEST_CASE("the dry run's own messages are plain CSV cells and JSON strings") {
+    for (std::string_view message : {"dry run", "duplicate of row 18446744073709551615"}) {
+        CHECK(report::cell_is_plain(message));
+        CHECK(json_plain(message));
+    }
 }
