@@ -21,7 +21,8 @@ std::string_view csv_header() noexcept;
 // through csv_record_writer into its own buffer.
 void append_csv(std::string& out, const row_result& r);
 
-// Appends one JSON object and a newline.
+// Appends one JSON object and a newline; report_writer writes them through
+// jsonl_record_writer into the same buffer.
 void append_jsonl(std::string& out, const row_result& r);
 
 // Appends `cell` as one CSV field: quoted when it holds a delimiter, quote or
